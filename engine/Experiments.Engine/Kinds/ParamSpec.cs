@@ -1,0 +1,40 @@
+using Experiments.Engine.Compile;
+
+namespace Experiments.Engine.Kinds;
+
+/// <summary>
+/// A parameter of a step kind. A parameter without <see cref="Default"/> is required; a default of
+/// <see cref="CanonicalValue.Null"/> makes it optional. Defaults are written into the key explicitly,
+/// so spelling a default out never changes a key.
+/// </summary>
+public sealed record ParamSpec(string Name, ParamType Type, string Doc)
+{
+    public CanonicalValue? Default { get; init; }
+
+    public double? Min { get; init; }
+
+    public double? Max { get; init; }
+
+    public bool Required => Default is null;
+
+    public static ParamSpec Int(string name, string doc, long? @default = null, double? min = null, double? max = null) =>
+        new(name, ParamType.Int, doc) { Default = @default is null ? null : CanonicalValue.Number(@default.Value), Min = min, Max = max };
+
+    public static ParamSpec Float(string name, string doc, double? @default = null, double? min = null, double? max = null) =>
+        new(name, ParamType.Float, doc) { Default = @default is null ? null : CanonicalValue.Number(@default.Value), Min = min, Max = max };
+
+    public static ParamSpec String(string name, string doc, string? @default = null) =>
+        new(name, ParamType.String, doc) { Default = @default is null ? null : CanonicalValue.String(@default) };
+
+    public static ParamSpec Path(string name, string doc) => new(name, ParamType.Path, doc);
+
+    /// <summary>An optional string: absent means null.</summary>
+    public static ParamSpec OptionalString(string name, string doc) =>
+        new(name, ParamType.String, doc) { Default = CanonicalValue.Null };
+
+    public static ParamSpec Bool(string name, string doc, bool @default) =>
+        new(name, ParamType.Bool, doc) { Default = CanonicalValue.Bool(@default) };
+
+    public static ParamSpec Choice(string name, string doc, string @default, params string[] options) =>
+        new(name, ParamType.Choice(options), doc) { Default = CanonicalValue.String(@default) };
+}
