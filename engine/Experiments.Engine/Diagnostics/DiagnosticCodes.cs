@@ -28,6 +28,8 @@ public static class DiagnosticCodes
     public const string BadOverrideValue = "EXP2019";
     public const string UnknownStep = "EXP2020";
     public const string BadSampler = "EXP2021";
+    public const string FileNotFound = "EXP2022";
+    public const string TooManyVariants = "EXP2023";
 
     // EXP3xxx: runtime.
     public const string StepFailed = "EXP3001";

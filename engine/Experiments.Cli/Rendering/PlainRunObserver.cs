@@ -1,0 +1,57 @@
+using System.Globalization;
+using Experiments.Engine.Compile;
+using Experiments.Engine.Diagnostics;
+using Experiments.Engine.Execution;
+using Experiments.Engine.Scheduling;
+
+namespace Experiments.Cli.Rendering;
+
+/// <summary>
+/// Progress as plain lines, for logs and CI: one line when a step starts (with why), one when it
+/// ends. Cached steps are counted, not listed, so a no-op run of thousands of steps stays quiet.
+/// </summary>
+internal sealed class PlainRunObserver(TextWriter output, TextWriter error) : IRunObserver
+{
+    private readonly object _gate = new();
+
+    public void StepStarted(StepNode node, string reason) =>
+        Write(output, $"start   {node.Id} ({node.Kind.Name}): {reason}");
+
+    public void StepProgress(StepNode node, StepProgress progress)
+    {
+    }
+
+    public void StepFinished(NodeOutcome outcome)
+    {
+        string seconds = outcome.Seconds.ToString("F2", CultureInfo.InvariantCulture);
+        switch (outcome.Status)
+        {
+            case NodeStatus.Ran:
+                Write(output, $"ran     {outcome.Node.Id} in {seconds} s");
+                break;
+            case NodeStatus.Failed:
+                Write(error, $"FAILED  {outcome.Node.Id}: {outcome.Message}");
+                if (outcome.LogPath is not null)
+                {
+                    Write(error, $"        log: {outcome.LogPath}");
+                }
+                break;
+            case NodeStatus.Skipped:
+                Write(output, $"skipped {outcome.Node.Id}: {outcome.Message}");
+                break;
+        }
+    }
+
+    public void StepWaiting(StepNode node) =>
+        Write(output, $"waiting {node.Id}: another exp process is computing it");
+
+    public void Warning(Diagnostic diagnostic) => Write(error, diagnostic.Format());
+
+    private void Write(TextWriter writer, string line)
+    {
+        lock (_gate)
+        {
+            writer.WriteLine(line);
+        }
+    }
+}

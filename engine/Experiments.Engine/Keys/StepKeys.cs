@@ -1,0 +1,36 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Experiments.Engine.Compile;
+
+namespace Experiments.Engine.Keys;
+
+/// <summary>Computes a node's key once the digests of everything it reads are known.</summary>
+public static class StepKeys
+{
+    public static KeyDescription Describe(
+        StepNode node,
+        long experimentSeed,
+        IReadOnlyDictionary<string, string> inputDigests,
+        IReadOnlyDictionary<string, string> sourceDigests)
+    {
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, string value) in node.Kind.EnvironmentFacets(node.Params))
+        {
+            environment[name] = value;
+        }
+        var unseeded = new KeyDescription(
+            node.Kind.Name, node.Kind.Schema.Version, node.Params, inputDigests, sourceDigests, 0, environment);
+        return unseeded with { Seed = DeriveSeed(experimentSeed, unseeded.WithoutSeedJson()) };
+    }
+
+    /// <summary>
+    /// The step's RNG seed: a hash of the experiment seed and everything else in the key, so a
+    /// step rerun alone reproduces itself, and two different steps never share a random stream.
+    /// </summary>
+    public static long DeriveSeed(long experimentSeed, string descriptionWithoutSeed)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"exp-seed-v1\n{experimentSeed}\n{descriptionWithoutSeed}"));
+        return BinaryPrimitives.ReadInt64LittleEndian(hash) & long.MaxValue;
+    }
+}

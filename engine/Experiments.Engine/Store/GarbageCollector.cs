@@ -1,0 +1,153 @@
+using System.Text.Json;
+
+namespace Experiments.Engine.Store;
+
+/// <summary>What gc removed (or would remove): one line per item, with its size.</summary>
+public sealed record GcItem(string What, string Path, long Bytes);
+
+public sealed record GcReport(IReadOnlyList<GcItem> Removed, int RunsKept, int KeysKept, long BytesKept);
+
+/// <summary>
+/// `exp gc`: keeps everything the recent runs reference (the newest <c>keepRuns</c> run records and
+/// any younger than <c>keepDays</c>) and removes other action entries, their specs and logs,
+/// unreferenced blobs and leftover scratch files. Runs hold the store lock shared, gc exclusive,
+/// so gc never deletes under a running `exp`.
+/// </summary>
+public sealed class GarbageCollector(ContentStore store)
+{
+    public GcReport? Collect(int keepRuns, double keepDays, DateTimeOffset now, bool dryRun)
+    {
+        using IDisposable? exclusive = StoreLocks.TryAcquireExclusive(store);
+        if (exclusive is null)
+        {
+            return null;
+        }
+        var removed = new List<GcItem>();
+        var runs = store.ReadRunRecords().OrderByDescending(r => r.Record.Started).ToList();
+        var kept = runs.Where((r, i) => i < keepRuns || r.Record.Started >= now - TimeSpan.FromDays(keepDays)).ToList();
+        foreach ((string path, RunRecord record) in runs.Except(kept))
+        {
+            Remove(removed, $"run record {record.Experiment} {record.Started:u}", path, dryRun);
+        }
+        var keys = kept.SelectMany(r => r.Record.Keys).ToHashSet(StringComparer.Ordinal);
+
+        var liveBlobs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string actionPath in Files("actions"))
+        {
+            string key = Path.GetFileNameWithoutExtension(actionPath);
+            if (!keys.Contains(key))
+            {
+                Remove(removed, "action", actionPath, dryRun);
+                RemoveIfExists(removed, "spec", store.SpecPath(key), dryRun);
+                RemoveIfExists(removed, "log", store.LogPath(key), dryRun);
+                continue;
+            }
+            ActionEntry? entry = store.TryGetAction(key);
+            foreach (OutputFile file in entry?.Outputs.Values.SelectMany(o => o.Files) ?? [])
+            {
+                liveBlobs.Add(file.Digest);
+            }
+            foreach (StepSourceRecord source in store.TryGetSpec(key)?.Sources.Values ?? [])
+            {
+                liveBlobs.Add(source.Digest);
+            }
+        }
+        // Specs and logs of steps that never finished (failed or killed) are kept with their runs only.
+        foreach (string path in Files("specs").Concat(Files("logs")))
+        {
+            string key = Path.GetFileNameWithoutExtension(path);
+            if (!keys.Contains(key) && !File.Exists(store.ActionPath(key)))
+            {
+                Remove(removed, path.Contains("/specs/", StringComparison.Ordinal) ? "spec" : "log", path, dryRun);
+            }
+        }
+        long bytesKept = 0;
+        foreach (string blob in Files("objects"))
+        {
+            string digest = Path.GetFileName(Path.GetDirectoryName(blob)!) + Path.GetFileName(blob);
+            if (liveBlobs.Contains(digest))
+            {
+                bytesKept += new FileInfo(blob).Length;
+            }
+            else
+            {
+                Remove(removed, "blob", blob, dryRun);
+            }
+        }
+        // No run holds the store, so anything in tmp/ is left over from a killed process.
+        foreach (string scratch in Directory.EnumerateFileSystemEntries(store.Temp))
+        {
+            Remove(removed, "scratch", scratch, dryRun);
+        }
+        return new GcReport(removed, kept.Count, keys.Count, bytesKept);
+    }
+
+    private IEnumerable<string> Files(string folder)
+    {
+        string path = Path.Combine(store.Root, folder);
+        return Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    private static void RemoveIfExists(List<GcItem> removed, string what, string path, bool dryRun)
+    {
+        if (File.Exists(path))
+        {
+            Remove(removed, what, path, dryRun);
+        }
+    }
+
+    private static void Remove(List<GcItem> removed, string what, string path, bool dryRun)
+    {
+        long size = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
+            : new FileInfo(path).Length;
+        removed.Add(new GcItem(what, path, size));
+        if (dryRun)
+        {
+            return;
+        }
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+/// <summary>`exp verify`: re-hashes every blob of every action entry.</summary>
+public static class StoreVerifier
+{
+    public static IReadOnlyList<(string Key, string Step, OutputFile File)> FindDamage(ContentStore store)
+    {
+        var damaged = new List<(string, string, OutputFile)>();
+        string actions = Path.Combine(store.Root, "actions");
+        if (!Directory.Exists(actions))
+        {
+            return damaged;
+        }
+        foreach (string path in Directory.EnumerateFiles(actions, "*.json", SearchOption.AllDirectories))
+        {
+            string key = Path.GetFileNameWithoutExtension(path);
+            ActionEntry? entry;
+            try
+            {
+                entry = JsonSerializer.Deserialize(File.ReadAllBytes(path), StoreJson.Default.ActionEntry);
+            }
+            catch (JsonException)
+            {
+                damaged.Add((key, "?", new OutputFile(path, "", 0)));
+                continue;
+            }
+            if (entry is not null && store.FindDamage(entry, full: true) is { } file)
+            {
+                damaged.Add((key, entry.Step, file));
+            }
+        }
+        return damaged;
+    }
+}
