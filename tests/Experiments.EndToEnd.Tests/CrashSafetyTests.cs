@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Experiments.EndToEnd.Tests.Support;
+using Experiments.Engine.Util;
+
+namespace Experiments.EndToEnd.Tests;
+
+/// <summary>
+/// Kills real `exp run` processes (SIGKILL) at random moments. After every kill the store must
+/// verify and a rerun must finish with outputs identical to an uninterrupted run's.
+/// </summary>
+public sealed class CrashSafetyTests
+{
+    private const string Experiment = SampleExperiments.Heavy;
+
+    private static Dictionary<string, string> Outputs(ExpResult result) =>
+        result.Json.GetProperty("steps").EnumerateArray().ToDictionary(
+            s => s.GetProperty("id").GetString()!,
+            s => string.Join(",", s.GetProperty("outputs").EnumerateObject().Select(o => $"{o.Name}={o.Value.GetString()}")));
+
+    [Fact]
+    public async Task Killed_runs_leave_a_verifiable_store_and_reruns_match_an_uninterrupted_run()
+    {
+        var workspace = new Workspace();
+        string reference = workspace.Write("reference/crash.exp", Experiment);
+        var stopwatch = Stopwatch.StartNew();
+        ExpResult uninterrupted = await ExpProcess.RunAsync(workspace.Root, "run", reference, "--json", "--jobs", "2");
+        double fullSeconds = stopwatch.Elapsed.TotalSeconds;
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
+        Dictionary<string, string> expected = Outputs(uninterrupted);
+
+        string file = workspace.Write("victim/crash.exp", Experiment);
+        string store = Path.Combine(workspace.Root, "victim", ".exp");
+        var random = new SeededRandom(20261128);
+        int killedMidRun = 0;
+        for (int trial = 0; trial < 10; trial++)
+        {
+            // Start from a store that already holds whatever earlier kills left, so later trials
+            // kill during later steps too; every third trial starts from an empty store.
+            if (trial % 3 == 0 && Directory.Exists(store))
+            {
+                Directory.Delete(store, recursive: true);
+            }
+            using var process = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, "--jobs", "2"]))!;
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            int delay = (int)(150 + random.NextDouble() * fullSeconds * 1000);
+            bool exited = process.WaitForExit(delay);
+            if (!exited)
+            {
+                process.Kill(entireProcessTree: true);
+                killedMidRun++;
+            }
+            await process.WaitForExitAsync();
+
+            ExpResult verify = await ExpProcess.RunAsync(workspace.Root, "verify", "--store", store);
+            Assert.True(verify.ExitCode == 0, $"trial {trial} (killed after {delay} ms): {verify}");
+
+            ExpResult rerun = await ExpProcess.RunAsync(workspace.Root, "run", file, "--json");
+            Assert.True(rerun.ExitCode == 0, $"trial {trial}: {rerun}");
+            Assert.Equal(expected, Outputs(rerun));
+        }
+        Assert.True(killedMidRun >= 5, $"only {killedMidRun} of 10 kills landed mid-run; the experiment is too quick for this test.");
+    }
+
+    [Fact]
+    public async Task Ctrl_c_cancels_cleanly_with_exit_code_130()
+    {
+        var workspace = new Workspace();
+        string file = workspace.Write("cancel/crash.exp", Experiment);
+        using var process = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, "--jobs", "1"]))!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        // Wait until a step has started, then interrupt as a terminal would.
+        string store = Path.Combine(workspace.Root, "cancel", ".exp");
+        var deadline = Stopwatch.StartNew();
+        while (!Directory.Exists(Path.Combine(store, "specs")) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+        using (Process signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+        await process.WaitForExitAsync();
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("cancelled", await output);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(store, "tmp")));
+        ExpResult verify = await ExpProcess.RunAsync(workspace.Root, "verify", "--store", store);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Experiments.EndToEnd.Tests.Support;
+
+/// <summary>The result of one real `exp` process.</summary>
+internal sealed record ExpResult(int ExitCode, string Output, string Error)
+{
+    public JsonElement Json => JsonDocument.Parse(Output).RootElement;
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>
+/// Runs the real `exp` CLI (the build output of Experiments.Cli, copied beside the tests) as a
+/// separate process, the way a user or CI does.
+/// </summary>
+internal static class ExpProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "exp.dll");
+
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment.Remove("EXP_STORE");
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+        return info;
+    }
+
+    public static async Task<ExpResult> RunAsync(string workingDirectory, params string[] args) =>
+        await RunAsync(workingDirectory, args, null);
+
+    public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, args, environment))!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"exp {string.Join(" ", args)} did not finish in 3 minutes.");
+        }
+        return new ExpResult(process.ExitCode, await output, await error);
+    }
+}
