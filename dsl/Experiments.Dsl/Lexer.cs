@@ -150,10 +150,7 @@ internal sealed class Lexer
         {
             _pos++;
         }
-        if (_text[_pos] == '.')
-        {
-            problem = "a number must start with a digit; write `0.5`, not `.5`";
-        }
+        bool leadingDot = _text[_pos] == '.';
         SkipDigits();
         if (Peek(0) == '.')
         {
@@ -184,6 +181,11 @@ internal sealed class Lexer
             _pos++;
         }
         string text = _text[start.._pos];
+        if (leadingDot)
+        {
+            string fixedText = text.StartsWith('-') ? "-0" + text[1..] : "0" + text;
+            problem = $"a number must start with a digit; write `{Printable(fixedText)}`";
+        }
         if (problem is null
             && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)))
         {

@@ -122,7 +122,7 @@ internal static class StatementGrammar
     private static Parser<GateCondition> BadCondition(ReferenceValue target) =>
         Expected<GateCondition>(
             SyntaxCodes.InvalidGateOperator,
-            t => $"expected a comparison (`>=` `>` `<=` `<` `==` `!=`) or `no_regression(...)` after `gate {target.Path}`, found {t.Describe()}",
+            t => $"expected a comparison (`>=` `>` `<=` `<` `==` `!=`) or `no_regression(...)` after `gate {target.Path}`, found {t.Describe()}.",
             t => t.Kind == TokenKind.Identifier ? Suggestions.DidYouMean(t.Text, ["no_regression"]) : null);
 
     public static readonly Parser<Statement> Gate =
@@ -156,7 +156,7 @@ internal static class StatementGrammar
         select (Statement)new SweepSamplingStatement(sampler, span);
 
     /// <summary>
-    /// A word where a statement should start. At the start of a line it is most likely a misspelt
+    /// A word where a statement should start. At the start of a line (or right after `{`) it is most likely a misspelt
     /// keyword (EXP1004 with a suggestion); later on a line it is junk after the previous statement.
     /// </summary>
     private static readonly Parser<Statement> UnknownStatement = i =>
@@ -167,13 +167,15 @@ internal static class StatementGrammar
         {
             return Result.Failure<Statement>(i, string.Empty, ["a statement"]);
         }
-        if (!token.AtLineStart)
+        bool startsStatement = token.AtLineStart || input.Position == 0
+            || input.Stream.TokenAt(input.Position - 1).Kind == TokenKind.LeftBrace;
+        if (!startsStatement)
         {
             return Fail<Statement>(input, SyntaxCodes.UnexpectedToken,
                 $"unexpected {token.Describe()} after the end of the statement; expected a new statement on its own line");
         }
         return Fail<Statement>(input, SyntaxCodes.UnknownStatement,
-            $"unknown statement `{token.Text}`; expected one of {string.Join(", ", Keywords.Statements)}",
+            $"unknown statement `{token.Text}`; expected one of {string.Join(", ", Keywords.Statements)}.",
             Suggestions.DidYouMean(token.Text, Keywords.Statements));
     };
 
