@@ -134,6 +134,8 @@ internal static class TokenParsers
             {
                 return Fail<T>(input, SyntaxCodes.UnexpectedToken, $"values are nested more than {MaxDepth} levels deep");
             }
+            // A second guard for small thread stacks: throws InsufficientExecutionStackException, which the boundary reports.
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
             stream.Depth++;
             try
             {
