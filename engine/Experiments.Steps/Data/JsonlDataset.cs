@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Experiments.Engine.Compile;
 using Experiments.Engine.Execution;
 
@@ -28,8 +29,6 @@ public static class JsonlDataset
         Indented = false,
     };
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The readable <c>data.jsonl</c> of a Data input.</summary>
     public static string InputPath(StepContext context, string inputName) => context.Input(inputName).File(FileName);
 
@@ -42,32 +41,41 @@ public static class JsonlDataset
     /// </summary>
     public static IEnumerable<JsonlRow> Read(string path, string displayName, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path, s_strictUtf8, detectEncodingFromByteOrderMarks: true);
-        int line = 0;
-        while (true)
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var line = new ArrayBufferWriter<byte>(1024);
+        int lineNumber = 0;
+        while (ReadLine(stream, line))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string? text = ReadLine(reader, displayName, line + 1);
-            if (text is null)
+            lineNumber++;
+            ReadOnlySpan<byte> text = line.WrittenSpan;
+            if (lineNumber == 1 && text.StartsWith(Utf8Bom))
             {
-                yield break;
+                text = text[Utf8Bom.Length..];
             }
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            if (text.TrimEnd("\r\n\t "u8).IsEmpty)
             {
                 continue;
             }
-            yield return new JsonlRow(line, ParseObject(text, displayName, line));
+            yield return new JsonlRow(lineNumber, ParseObject(text, displayName, lineNumber));
         }
     }
 
     /// <summary>Parses one line as a JSON object, or fails the step naming the line.</summary>
-    public static JsonObject ParseObject(string text, string displayName, int line)
+    public static JsonObject ParseObject(string text, string displayName, int line) =>
+        ParseObject(Encoding.UTF8.GetBytes(text), displayName, line);
+
+    /// <summary>Parses one line of UTF-8 as a JSON object, or fails the step naming the line.</summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string displayName, int line)
     {
+        if (!Utf8.IsValid(utf8))
+        {
+            throw new StepFailedException($"{displayName}:{line}: the line is not valid UTF-8.");
+        }
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text);
+            node = JsonNode.Parse(utf8);
             if (node is JsonObject obj)
             {
                 // Materialise the properties now, so a duplicate key fails here, with the line.
@@ -190,16 +198,23 @@ public static class JsonlDataset
         }
     }
 
-    private static string? ReadLine(StreamReader reader, string displayName, int line)
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Reads the bytes up to the next <c>\n</c> (dropped) into <paramref name="line"/>; false at the end.</summary>
+    private static bool ReadLine(Stream stream, ArrayBufferWriter<byte> line)
     {
-        try
+        line.ResetWrittenCount();
+        int b;
+        while ((b = stream.ReadByte()) >= 0)
         {
-            return reader.ReadLine();
+            if (b == '\n')
+            {
+                return true;
+            }
+            line.GetSpan(1)[0] = (byte)b;
+            line.Advance(1);
         }
-        catch (DecoderFallbackException)
-        {
-            throw new StepFailedException($"{displayName}:{line}: the file is not valid UTF-8.");
-        }
+        return line.WrittenCount > 0;
     }
 
     private static string DescribeJsonError(JsonException e)
