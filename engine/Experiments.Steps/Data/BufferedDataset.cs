@@ -23,6 +23,7 @@ public sealed class BufferedDataset
     {
         string displayName = JsonlDataset.InputDisplayName(inputName);
         var rows = new List<BufferedRow>();
+        var serializer = new RowSerializer();
         foreach (JsonlRow row in JsonlDataset.Read(JsonlDataset.InputPath(context, inputName), displayName, cancellationToken))
         {
             string? stratum = null;
@@ -36,7 +37,7 @@ public sealed class BufferedDataset
                 }
                 stratum = JsonlDataset.ValueText(value);
             }
-            rows.Add(new BufferedRow(JsonlDataset.ToBytes(row.Value), stratum));
+            rows.Add(new BufferedRow(serializer.Serialize(row.Value).ToArray(), stratum));
         }
         return new BufferedDataset(rows);
     }

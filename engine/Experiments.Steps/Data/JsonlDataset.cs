@@ -41,23 +41,18 @@ public static class JsonlDataset
     /// </summary>
     public static IEnumerable<JsonlRow> Read(string path, string displayName, CancellationToken cancellationToken)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var line = new ArrayBufferWriter<byte>(1024);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var lines = new LineReader(stream);
         int lineNumber = 0;
-        while (ReadLine(stream, line))
+        while (lines.Next())
         {
             cancellationToken.ThrowIfCancellationRequested();
             lineNumber++;
-            ReadOnlySpan<byte> text = line.WrittenSpan;
-            if (lineNumber == 1 && text.StartsWith(Utf8Bom))
-            {
-                text = text[Utf8Bom.Length..];
-            }
-            if (text.TrimEnd("\r\n\t "u8).IsEmpty)
+            if (lines.IsBlank(skipBom: lineNumber == 1))
             {
                 continue;
             }
-            yield return new JsonlRow(lineNumber, ParseObject(text, displayName, lineNumber));
+            yield return new JsonlRow(lineNumber, ParseObject(lines.Current(skipBom: lineNumber == 1), displayName, lineNumber));
         }
     }
 
@@ -180,6 +175,12 @@ public static class JsonlDataset
             case JsonValueKind.String:
                 writer.WriteStringValue(value.GetValue<string>());
                 break;
+            case JsonValueKind.Number when value.TryGetValue(out long integer):
+                writer.WriteNumberValue(integer);
+                break;
+            case JsonValueKind.Number when value.TryGetValue(out int small):
+                writer.WriteNumberValue(small);
+                break;
             case JsonValueKind.Number:
                 writer.WriteRawValue(CanonicalNumber(value.ToJsonString()), skipInputValidation: true);
                 break;
@@ -196,25 +197,6 @@ public static class JsonlDataset
                 WriteNode(writer, JsonNode.Parse(value.ToJsonString()));
                 break;
         }
-    }
-
-    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
-
-    /// <summary>Reads the bytes up to the next <c>\n</c> (dropped) into <paramref name="line"/>; false at the end.</summary>
-    private static bool ReadLine(Stream stream, ArrayBufferWriter<byte> line)
-    {
-        line.ResetWrittenCount();
-        int b;
-        while ((b = stream.ReadByte()) >= 0)
-        {
-            if (b == '\n')
-            {
-                return true;
-            }
-            line.GetSpan(1)[0] = (byte)b;
-            line.Advance(1);
-        }
-        return line.WrittenCount > 0;
     }
 
     private static string DescribeJsonError(JsonException e)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Experiments.Engine.Execution;
 
@@ -12,14 +10,12 @@ namespace Experiments.Steps.Data;
 public sealed class JsonlWriter : IDisposable
 {
     private readonly FileStream _stream;
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _json;
+    private readonly RowSerializer _serializer = new();
 
     public JsonlWriter(string directory)
     {
         Path = System.IO.Path.Combine(directory, JsonlDataset.FileName);
         _stream = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-        _json = new Utf8JsonWriter(_buffer, JsonlDataset.WriterOptions);
     }
 
     /// <summary>The file being written.</summary>
@@ -31,21 +27,14 @@ public sealed class JsonlWriter : IDisposable
     /// <summary>Opens the writer of output <paramref name="outputName"/> of the running step.</summary>
     public static JsonlWriter Create(StepContext context, string outputName) => new(context.OutputDirectory(outputName));
 
-    public void Write(JsonObject row)
-    {
-        _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
-        JsonlDataset.WriteNode(_json, row);
-        _json.Flush();
-        WriteLine(_buffer.WrittenSpan);
-    }
+    public void Write(JsonObject row) => WriteLine(_serializer.Serialize(row));
 
     /// <summary>Writes a row already in canonical form (<see cref="JsonlDataset.ToBytes"/>).</summary>
     public void WriteCanonical(ReadOnlySpan<byte> row) => WriteLine(row);
 
     public void Dispose()
     {
-        _json.Dispose();
+        _serializer.Dispose();
         _stream.Dispose();
     }
 

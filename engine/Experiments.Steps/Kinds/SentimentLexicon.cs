@@ -56,7 +56,7 @@ public static class SentimentLexicon
 
     public static readonly IReadOnlyList<string> Negative =
     [
-        "terrible", "awful", "flimsy", "disappointing", "useless", "broken", "noisy", "cheap", "horrible",
+        "terrible", "awful", "flimsy", "disappointing", "useless", "broken", "noisy", "overpriced", "horrible",
         "frustrating", "poor", "defective", "uncomfortable", "mediocre", "dreadful",
     ];
 
