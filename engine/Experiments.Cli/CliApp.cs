@@ -38,9 +38,11 @@ internal static class CliApp
         {
             Output = services.Output,
             Error = services.Error,
-            // Ctrl-C and SIGTERM cancel the action's token; running steps stop and nothing half-written is kept.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            // Termination is handled below, so the action always finishes and reports.
+            ProcessTerminationTimeout = null,
         };
-        return await result.InvokeAsync(configuration).ConfigureAwait(false);
+        using var cancellation = new CancellationTokenSource();
+        using var termination = new TerminationSignals(cancellation, services.Error);
+        return await result.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
     }
 }

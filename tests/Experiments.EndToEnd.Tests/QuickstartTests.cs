@@ -63,8 +63,8 @@ public sealed class QuickstartTests
     public async Task A_sweep_over_a_shared_prefix_runs_the_shared_steps_once()
     {
         var workspace = new Workspace();
-        string file = workspace.Write("sweep/sweep.exp", """
-            experiment sweep {
+        string file = workspace.Write("sweeping/sweeping.exp", """
+            experiment sweeping {
               seed 5
               data base  = generate.sentiment(examples: 400)
               data parts = split(base, train: 0.5, val: 0.25, test: 0.25)

@@ -48,6 +48,8 @@ internal static class RunCommand
     private static async Task<int> ExecuteAsync(
         CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, CancellationToken cancellationToken)
     {
+        // Engine time: everything after process start-up (parse, compile, schedule, execute).
+        var engineTime = System.Diagnostics.Stopwatch.StartNew();
         var renderer = new DiagnosticRenderer(services.Error, services.Interactive);
         (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = new ExperimentLoader(services.Registry).Load(file, parameters);
         renderer.Write(diagnostics);
@@ -83,7 +85,7 @@ internal static class RunCommand
         if (json)
         {
             await using Stream stdout = services.OpenStandardOutput();
-            JsonReport.WriteRun(stdout, summary, storePath, warnings);
+            JsonReport.WriteRun(stdout, summary with { EngineSeconds = engineTime.Elapsed.TotalSeconds }, storePath, warnings);
         }
         WriteSummary(json ? services.Error : services.Output, summary);
         return summary.ExitCode;
@@ -95,7 +97,9 @@ internal static class RunCommand
         output.WriteLine(
             $"{summary.Graph.ExperimentName}: {summary.Outcomes.Count} steps, {summary.Graph.VariantCount} variant(s): "
             + $"{summary.Count(NodeStatus.Ran)} ran, {summary.Count(NodeStatus.Cached)} cached, "
-            + $"{summary.Count(NodeStatus.Failed)} failed, {summary.Count(NodeStatus.Skipped)} skipped in {seconds} s");
+            + $"{summary.Count(NodeStatus.Failed)} failed, {summary.Count(NodeStatus.Skipped)} skipped"
+            + (summary.Cancelled ? $", {summary.Count(NodeStatus.Cancelled)} cancelled" : string.Empty)
+            + $" in {seconds} s");
         foreach (NodeOutcome failed in summary.Outcomes.Where(o => o.Status == NodeStatus.Failed))
         {
             output.WriteLine($"  failed: {failed.Node.Id} ({failed.Node.Declaration.Span}): {failed.Message}");

@@ -31,6 +31,7 @@ internal static class StatusCommand
 
     private static int Execute(CliServices services, string file, string[] parameters, string? storeOption, bool json, bool all)
     {
+        var engineTime = System.Diagnostics.Stopwatch.StartNew();
         (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = new ExperimentLoader(services.Registry).Load(file, parameters);
         new DiagnosticRenderer(services.Error, services.Interactive).Write(diagnostics);
         if (graph is null)
@@ -46,15 +47,21 @@ internal static class StatusCommand
         if (json)
         {
             using Stream stdout = services.OpenStandardOutput();
-            JsonReport.WriteStatus(stdout, graph, plan, storePath);
+            JsonReport.WriteStatus(stdout, graph, plan, storePath, engineTime.Elapsed.TotalSeconds);
             return ExitCodes.Ok;
         }
         bool listCached = all || plan.Count <= ListAllUpTo;
         int width = Math.Min(48, plan.Max(p => p.Node.Id.Length));
-        foreach (PlannedStep step in plan.Where(p => listCached || !p.Cached))
+        // Listed in the order steps are written, each step's variants together.
+        IEnumerable<PlannedStep> listed = plan
+            .Where(p => listCached || !p.Cached)
+            .OrderBy(p => graph.Spec.Steps.AsImmutableArray().IndexOf(p.Node.Declaration))
+            .ThenBy(p => p.Node.Index);
+        foreach (PlannedStep step in listed)
         {
-            string id = step.Node.Id.PadRight(width);
-            services.Output.WriteLine(step.Cached ? $"cached    {id}" : $"will run  {id}  {step.Reasons[0]}");
+            services.Output.WriteLine(step.Cached
+                ? $"cached    {step.Node.Id}"
+                : $"will run  {step.Node.Id.PadRight(width)}  {step.Reasons[0]}");
         }
         int running = plan.Count(p => !p.Cached);
         services.Output.WriteLine(running == 0

@@ -20,7 +20,11 @@ internal sealed class ExperimentLoader(StepKindRegistry registry)
             diagnostics.Error(DiagnosticCodes.ImportFailed, new SourceSpan(file, 0, 0), $"no experiment file `{file}`.");
             return (null, diagnostics.Items);
         }
-        var assembler = new SpecAssembler(path => ExperimentParser.Parse(File.ReadAllText(path), path));
+        var assembler = new SpecAssembler(path =>
+        {
+            ParseResult parsed = ExperimentParser.Parse(File.ReadAllText(path), path);
+            return (parsed.Document, parsed.Diagnostics);
+        });
         ExperimentSpec? spec = assembler.Assemble(file, diagnostics);
         IReadOnlyList<ParamOverride> parsed = ParseOverrides(overrides, diagnostics);
         if (spec is null || diagnostics.HasErrors)

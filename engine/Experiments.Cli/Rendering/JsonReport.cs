@@ -64,11 +64,12 @@ internal static class JsonReport
         writer.WriteEndObject();
     }
 
-    public static void WriteStatus(Stream stream, StepGraph graph, IReadOnlyList<PlannedStep> plan, string store)
+    public static void WriteStatus(Stream stream, StepGraph graph, IReadOnlyList<PlannedStep> plan, string store, double engineSeconds)
     {
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
         WriteHeader(writer, graph, store);
+        writer.WriteNumber("engine_seconds", engineSeconds);
         writer.WriteStartObject("counts");
         writer.WriteNumber("cached", plan.Count(p => p.Cached));
         writer.WriteNumber("will_run", plan.Count(p => !p.Cached));

@@ -86,7 +86,8 @@ public sealed partial class GraphCompiler(StepKindRegistry registry)
             }
             else
             {
-                diagnostics.Error(DiagnosticCodes.UnknownOverride, @override.Value.Span,
+                // The position is the command line itself, not a line of a file.
+                diagnostics.Error(DiagnosticCodes.UnknownOverride, new SourceSpan(@override.Value.Span.File, 0, 0),
                     $"`-p {@override.Name}=...` overrides no param of experiment `{spec.Name}`"
                     + (parameters.Count == 0 ? "; it declares none." : $" (its params: {string.Join(", ", parameters.Keys.Order(StringComparer.Ordinal))})."),
                     Suggestions.DidYouMean(@override.Name, parameters.Keys));

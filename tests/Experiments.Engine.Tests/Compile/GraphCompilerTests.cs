@@ -135,7 +135,7 @@ public sealed class GraphCompilerTests
     [InlineData("data a = make()\n  data a = make()", DiagnosticCodes.DuplicateName, "already declared")]
     [InlineData("data a = make(size: sise)", DiagnosticCodes.UnknownReference, "unknown name `sise`")]
     [InlineData("data a = make(method: lora(rnak: 2))", DiagnosticCodes.UnknownParameter, "Did you mean `rank`?")]
-    [InlineData("data a = make(1, 2)", DiagnosticCodes.BadArguments, "takes 1 input")]
+    [InlineData("data a = make()\n  data b = mix(a, a)", DiagnosticCodes.BadArguments, "takes 1 input")]
     [InlineData("data a = make(label: 3)", DiagnosticCodes.TypeMismatch, "expects a string")]
     public void Semantic_mistakes_are_diagnostics_with_hints(string body, string code, string expected)
     {

@@ -22,7 +22,11 @@ internal static class TestExperiment
         string file, StepKindRegistry registry, IReadOnlyList<string>? overrides = null)
     {
         var diagnostics = new DiagnosticBag();
-        ExperimentSpec? spec = new SpecAssembler(path => ExperimentParser.Parse(File.ReadAllText(path), path)).Assemble(file, diagnostics);
+        ExperimentSpec? spec = new SpecAssembler(path =>
+        {
+            ParseResult parsed = ExperimentParser.Parse(File.ReadAllText(path), path);
+            return (parsed.Document, parsed.Diagnostics);
+        }).Assemble(file, diagnostics);
         var parsed = new List<ParamOverride>();
         foreach (string o in overrides ?? [])
         {
