@@ -56,13 +56,23 @@ public sealed partial class GraphCompiler
                 ParamSpec? param = null;
                 if (argument.Name is null)
                 {
-                    if (position >= schema.Inputs.Count)
+                    // Positional arguments are inputs; a kind without inputs (a source such as
+                    // `load("rows.jsonl")`) takes its parameters positionally instead.
+                    if (schema.Inputs.Count == 0 && position < schema.Params.Count)
+                    {
+                        input = null;
+                        param = schema.Params[position];
+                    }
+                    else if (position >= schema.Inputs.Count)
                     {
                         local.Error(DiagnosticCodes.BadArguments, argument.Span,
                             $"{owner} takes {Plural(schema.Inputs.Count, "input")}{InputList(schema)}; name this argument, e.g. `name: value`.");
                         continue;
                     }
-                    input = schema.Inputs[position];
+                    else
+                    {
+                        input = schema.Inputs[position];
+                    }
                 }
                 else
                 {
@@ -87,6 +97,12 @@ public sealed partial class GraphCompiler
                 SpecValue resolved = Resolve(argument.Value, variant, used, 0, local);
                 if (input is not null)
                 {
+                    if (argument.Value is ReferenceValue { Member: null } named && parameters.ContainsKey(named.Name))
+                    {
+                        local.Error(DiagnosticCodes.TypeMismatch, argument.Value.Span,
+                            $"`{named.Name}` is a param, not a step; {owner} input `{input.Name}` takes a step's {input.Type.ToString().ToLowerInvariant()} output, e.g. `{ExampleName(input)}`.");
+                        continue;
+                    }
                     NodeInput? edge = ResolveInput(resolved, input, owner, nodes, local, ref blocked);
                     if (edge is not null)
                     {
@@ -100,7 +116,8 @@ public sealed partial class GraphCompiler
                     && !declarations.ContainsKey(word.Name))
                 {
                     local.Error(DiagnosticCodes.UnknownReference, word.Span, $"unknown name `{word.Name}`.",
-                        Suggestions.DidYouMean(word.Name, parameters.Keys.Concat(declarations.Keys)));
+                        Suggestions.DidYouMean(word.Name, parameters.Keys.Concat(declarations.Keys))
+                        ?? (param!.Type == ParamType.String || param.Type == ParamType.Path ? $"Write \"{word.Name}\" for the text." : null));
                     continue;
                 }
                 CanonicalValue? value = ValueChecker.Check(resolved, param!, owner, local);

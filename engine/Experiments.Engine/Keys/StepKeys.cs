@@ -21,7 +21,16 @@ public static class StepKeys
         }
         var unseeded = new KeyDescription(
             node.Kind.Name, node.Kind.Schema.Version, node.Params, inputDigests, sourceDigests, 0, environment);
-        return unseeded with { Seed = DeriveSeed(experimentSeed, unseeded.WithoutSeedJson()) };
+        // The seed comes from everything in the key except params that must not move it.
+        KeyDescription seedBasis = node.Kind.Schema.Params.Any(p => !p.AffectsSeed)
+            ? unseeded with
+            {
+                Params = node.Params
+                    .Where(p => node.Kind.Schema.FindParam(p.Key)?.AffectsSeed != false)
+                    .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            }
+            : unseeded;
+        return unseeded with { Seed = DeriveSeed(experimentSeed, seedBasis.WithoutSeedJson()) };
     }
 
     /// <summary>

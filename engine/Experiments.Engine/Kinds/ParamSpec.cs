@@ -15,6 +15,13 @@ public sealed record ParamSpec(string Name, ParamType Type, string Doc)
 
     public double? Max { get; init; }
 
+    /// <summary>
+    /// Whether the step's seed changes with this parameter. False for parameters that pick a part
+    /// of one shared random outcome, like the fold of a k-fold partition: every fold must see the
+    /// same shuffle, so the seed is derived without it (the key still includes it).
+    /// </summary>
+    public bool AffectsSeed { get; init; } = true;
+
     public bool Required => Default is null;
 
     public static ParamSpec Int(string name, string doc, long? @default = null, double? min = null, double? max = null) =>

@@ -8,9 +8,9 @@ namespace Experiments.Steps.Kinds;
 
 /// <summary>
 /// <c>kfold</c>: the train and test rows of one fold of a k-fold partition. The partition depends
-/// only on the input, <c>k</c>, <c>stratify</c>, <c>shuffle</c> and <c>partition_seed</c>, never on
-/// <c>fold</c> or the step's own seed, so a sweep over <c>fold</c> gives disjoint test parts that
-/// cover the data. Rows are permuted (when shuffling), grouped by stratum (strata in value order),
+/// only on the input, <c>k</c>, <c>stratify</c>, <c>shuffle</c> and the step's seed, which is derived
+/// without <c>fold</c> (<see cref="ParamSpec.AffectsSeed"/>), so a sweep over <c>fold</c> gives
+/// disjoint test parts that cover the data. Rows are permuted (when shuffling), grouped by stratum (strata in value order),
 /// and dealt to folds round-robin, so fold sizes, and each stratum's share in every fold, differ
 /// by at most one row. Outputs keep input order.
 /// </summary>
@@ -22,10 +22,9 @@ public sealed class KfoldKind : StepKind
         EquatableArray.Create(DataKindParams.DataInput),
         EquatableArray.Create(
             ParamSpec.Int("k", "Number of folds.", @default: 5, min: 2, max: 100),
-            ParamSpec.Int("fold", "Which fold is the test part, 0 to k-1.", min: 0, max: 99),
+            ParamSpec.Int("fold", "Which fold is the test part, 0 to k-1.", min: 0, max: 99) with { AffectsSeed = false },
             DataKindParams.Stratify,
-            ParamSpec.Bool("shuffle", "Shuffle rows before dealing them to folds; false deals in input order.", @default: true),
-            ParamSpec.Int("partition_seed", "Seed of the partition, shared by every fold (the step seed differs per fold, so it is not used).", @default: 0)),
+            ParamSpec.Bool("shuffle", "Shuffle rows before dealing them to folds; false deals in input order.", @default: true)),
         EquatableArray.Create(
             new OutputSpec("train", ArtifactType.Data, "Rows of every other fold."),
             new OutputSpec("test", ArtifactType.Data, "Rows of this fold.")));
@@ -52,7 +51,7 @@ public sealed class KfoldKind : StepKind
             throw new StepFailedException($"kfold: k: {k} folds need at least {k} rows, but the input has {data.Count}.");
         }
 
-        int[] folds = Assign(data, k, context.Params.GetBool("shuffle"), context.Params.GetInt("partition_seed"));
+        int[] folds = Assign(data, k, context.Params.GetBool("shuffle"), context.Seed);
         context.Report(0.5, "writing folds");
         long train = data.WriteRows(context, "train", Enumerable.Range(0, data.Count).Where(i => folds[i] != fold), cancellationToken);
         long test = data.WriteRows(context, "test", Enumerable.Range(0, data.Count).Where(i => folds[i] == fold), cancellationToken);

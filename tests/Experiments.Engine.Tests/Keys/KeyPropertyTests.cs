@@ -99,6 +99,18 @@ public sealed class KeyPropertyTests
     }
 
     [Fact]
+    public void A_param_marked_not_to_affect_the_seed_changes_the_key_but_not_the_seed()
+    {
+        var registry = new StepKindRegistry([new Experiments.Steps.Kinds.GenerateArithmeticKind(), new Experiments.Steps.Kinds.KfoldKind()]);
+        StepGraph graph = TestExperiment.CompileOk(
+            "experiment e { data p = generate.arithmetic()\n data f = kfold(p, k: 3, fold: sweep[0, 1, 2]) }", registry, directory: s_directory);
+        var inputs = new Dictionary<string, string> { ["data"] = new string('d', 64) };
+        KeyDescription[] folds = graph.Nodes.Where(n => n.Name == "f").Select(n => StepKeys.Describe(n, graph.Seed, inputs, s_noSources)).ToArray();
+        Assert.Equal(3, folds.Select(f => f.Key).Distinct().Count());
+        Assert.Single(folds.Select(f => f.Seed).Distinct());
+    }
+
+    [Fact]
     public void Derived_seed_differs_between_steps_and_is_stable()
     {
         StepGraph graph = TestExperiment.CompileOk("experiment e { seed 3\n data a = make(size: 1)\n data b = make(size: 2) }", s_registry, directory: s_directory);

@@ -21,8 +21,8 @@ public sealed class KfoldTests : IDisposable
         var allTest = new List<long>();
         for (int fold = 0; fold < k; fold++)
         {
-            // Each fold runs with its own step seed, as the engine would give it: the partition must not care.
-            StepRun run = _harness.Run(_kind, new { k, fold, stratify }, seed: 1000 + fold, StepHarness.Input(data));
+            // The engine derives the step seed without `fold` (AffectsSeed = false), so every fold sees one seed.
+            StepRun run = _harness.Run(_kind, new { k, fold, stratify }, seed: 1000, StepHarness.Input(data));
             IReadOnlyList<long> test = run.Ids("test");
             IReadOnlyList<long> train = run.Ids("train");
             Assert.InRange(test.Count, rows / k, (rows / k) + 1);
@@ -47,12 +47,12 @@ public sealed class KfoldTests : IDisposable
     }
 
     [Fact]
-    public void The_partition_seed_changes_the_partition_and_is_reproducible()
+    public void The_seed_changes_the_partition_and_is_reproducible()
     {
         InputArtifact data = _harness.Data(TestRows.Labeled(100));
-        StepRun a = _harness.Run(_kind, new { fold = 0, partition_seed = 1 }, inputs: StepHarness.Input(data));
-        StepRun b = _harness.Run(_kind, new { fold = 0, partition_seed = 1 }, seed: 99, StepHarness.Input(data));
-        StepRun c = _harness.Run(_kind, new { fold = 0, partition_seed = 2 }, inputs: StepHarness.Input(data));
+        StepRun a = _harness.Run(_kind, new { fold = 0 }, seed: 1, StepHarness.Input(data));
+        StepRun b = _harness.Run(_kind, new { fold = 0 }, seed: 1, StepHarness.Input(data));
+        StepRun c = _harness.Run(_kind, new { fold = 0 }, seed: 2, StepHarness.Input(data));
         Assert.Equal(a.Bytes("test"), b.Bytes("test"));
         Assert.Equal(a.Bytes("train"), b.Bytes("train"));
         Assert.NotEqual(a.Bytes("test"), c.Bytes("test"));
