@@ -31,7 +31,10 @@ public sealed class Scheduler
     public async Task<RunSummary> RunAsync(StepGraph graph, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        using IDisposable? shared = StoreLocks.TryAcquireShared(_store);
+        using IDisposable shared = await StoreLocks.AcquireSharedAsync(
+            _store,
+            () => _observer.Warning(Diagnostic.Warning(DiagnosticCodes.StoreError, new Spec.SourceSpan(_store.Root, 0, 0), "waiting for `exp gc` to finish with this store.")),
+            cancellationToken).ConfigureAwait(false);
         History history = History.Load(_store, graph.ExperimentName);
         var run = new Run(this, graph, history, new ResourcePool(_options.Capacity), cancellationToken);
         NodeOutcome[] outcomes = await run.ExecuteAsync().ConfigureAwait(false);

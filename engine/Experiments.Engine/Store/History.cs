@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Experiments.Engine.Keys;
 
@@ -89,6 +88,4 @@ public sealed class History
         AtomicFile.Write(_store.HistoryPath(_experiment), buffer.ToArray(), _store.Temp);
         _changed = false;
     }
-
-    internal static string Describe(IEnumerable<string> reasons) => new StringBuilder().AppendJoin("; ", reasons).ToString();
 }

@@ -33,6 +33,25 @@ public static class StoreLocks
     /// <summary>Held by every run for its whole length; gc cannot start while one is held.</summary>
     public static IDisposable? TryAcquireShared(ContentStore store) => TryOpen(Path.Combine(store.Root, "store.lock"), FileShare.ReadWrite);
 
+    /// <summary>Waits while a gc holds the store, then holds it shared for a run.</summary>
+    public static async Task<IDisposable> AcquireSharedAsync(ContentStore store, Action? onWait, CancellationToken cancellationToken)
+    {
+        bool told = false;
+        while (true)
+        {
+            if (TryAcquireShared(store) is { } shared)
+            {
+                return shared;
+            }
+            if (!told)
+            {
+                onWait?.Invoke();
+                told = true;
+            }
+            await Task.Delay(s_poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Held by gc; null while any run is using the store.</summary>
     public static IDisposable? TryAcquireExclusive(ContentStore store) => TryOpen(Path.Combine(store.Root, "store.lock"), FileShare.None);
 
