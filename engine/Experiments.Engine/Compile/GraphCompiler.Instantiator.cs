@@ -46,6 +46,7 @@ public sealed partial class GraphCompiler
             var inputs = new List<NodeInput>();
             var values = new SortedDictionary<string, CanonicalValue>(StringComparer.Ordinal);
             var sourceFiles = new List<NodeSourceFile>();
+            var given = new HashSet<string>(StringComparer.Ordinal);
             bool blocked = false;
             string owner = $"`{schema.Name}`";
 
@@ -97,6 +98,7 @@ public sealed partial class GraphCompiler
                 SpecValue resolved = Resolve(argument.Value, variant, used, 0, local);
                 if (input is not null)
                 {
+                    given.Add(input.Name);
                     if (argument.Value is ReferenceValue { Member: null } named && parameters.ContainsKey(named.Name))
                     {
                         local.Error(DiagnosticCodes.TypeMismatch, argument.Value.Span,
@@ -137,13 +139,11 @@ public sealed partial class GraphCompiler
                 }
             }
 
-            foreach (InputSpec input in schema.Inputs.Where(i => i.Required && inputs.All(e => e.InputName != i.Name)))
+            // An input given but not resolvable was reported where it was written; only report absent ones.
+            foreach (InputSpec input in schema.Inputs.Where(i => i.Required && !given.Contains(i.Name)))
             {
-                if (!local.Items.Any(d => d.Span.Line == declaration.Span.Line && d.Message.Contains($"`{input.Name}`")))
-                {
-                    local.Error(DiagnosticCodes.MissingParameter, declaration.KindSpan,
-                        $"{owner} needs input `{input.Name}` ({input.Type.ToString().ToLowerInvariant()}): {input.Doc}");
-                }
+                local.Error(DiagnosticCodes.MissingParameter, declaration.KindSpan,
+                    $"{owner} needs input `{input.Name}` ({input.Type.ToString().ToLowerInvariant()}): {input.Doc}");
             }
             foreach (ParamSpec param in schema.Params.Where(p => !values.ContainsKey(p.Name)))
             {

@@ -149,6 +149,16 @@ public sealed class GraphCompilerTests
     }
 
     [Fact]
+    public void An_unresolvable_input_is_one_error_not_a_cascade()
+    {
+        (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = TestExperiment.Compile(
+            "experiment e {\n  data a = make()\n  data b = mix(aa)\n  data c = mix(b)\n}", _registry);
+        Assert.Null(graph);
+        Diagnostic error = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.UnknownReference, error.Code);
+    }
+
+    [Fact]
     public void Unknown_override_suggests_the_nearest_param()
     {
         (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = TestExperiment.Compile(
