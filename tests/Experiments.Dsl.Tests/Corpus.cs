@@ -1,24 +1,9 @@
 namespace Experiments.Dsl.Tests;
 
-/// <summary>Finds <c>tests/corpus/malformed</c> from the test binaries by walking up to the solution.</summary>
+/// <summary>The syntax cases of <c>tests/corpus/malformed</c>.</summary>
 internal static class Corpus
 {
-    public static string MalformedDirectory
-    {
-        get
-        {
-            DirectoryInfo? dir = new(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Experiments.sln")))
-            {
-                dir = dir.Parent;
-            }
-            if (dir is null)
-            {
-                throw new InvalidOperationException($"no Experiments.sln above {AppContext.BaseDirectory}");
-            }
-            return Path.Combine(dir.FullName, "tests", "corpus", "malformed");
-        }
-    }
+    public static string MalformedDirectory => Experiments.Tests.Shared.RepositoryPaths.MalformedCorpus;
 
     /// <summary>The syntax cases only; <c>semantic-*</c> files belong to the compiler's tests.</summary>
     public static IReadOnlyList<string> SyntaxCases =>

@@ -5,7 +5,7 @@ namespace Experiments.EndToEnd.Tests;
 /// <summary>User mistakes through the real CLI: canonical diagnostics on stderr, exit code 2, no stack trace.</summary>
 public sealed class DiagnosticsTests
 {
-    private static string Corpus => Path.Combine(Workspace.RepositoryRoot, "tests", "corpus", "malformed");
+    private static string Corpus => Experiments.Tests.Shared.RepositoryPaths.MalformedCorpus;
 
     [Fact]
     public async Task Every_malformed_experiment_exits_2_with_its_diagnostic_and_no_stack_trace()

@@ -10,18 +10,7 @@ internal sealed class Workspace
 
     public string Root { get; }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "Experiments.sln")))
-            {
-                directory = Path.GetDirectoryName(directory);
-            }
-            return directory ?? throw new InvalidOperationException("Experiments.sln not found above the test folder.");
-        }
-    }
+    public static string RepositoryRoot => Experiments.Tests.Shared.RepositoryPaths.Root;
 
     /// <summary>Copies an example experiment folder (without its store) and returns the copied .exp path.</summary>
     public string CopyExample(string folder, string file)

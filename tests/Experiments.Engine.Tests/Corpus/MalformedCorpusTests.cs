@@ -16,18 +16,7 @@ public sealed class MalformedCorpusTests
 {
     private static readonly StepKindRegistry s_registry = new(BuiltInKinds.All);
 
-    public static string Directory
-    {
-        get
-        {
-            string? directory = AppContext.BaseDirectory;
-            while (directory is not null && !File.Exists(Path.Combine(directory, "Experiments.sln")))
-            {
-                directory = Path.GetDirectoryName(directory);
-            }
-            return Path.Combine(directory!, "tests", "corpus", "malformed");
-        }
-    }
+    public static string Directory => Experiments.Tests.Shared.RepositoryPaths.MalformedCorpus;
 
     public static TheoryData<string> Cases()
     {
