@@ -37,7 +37,9 @@ internal static class WhyCommand
         {
             return ExitCodes.SpecError;
         }
-        IReadOnlyList<PlannedStep> plan = new StatusPlanner(new ContentStore(StoreLocation.Resolve(storeOption, file))).Plan(graph);
+        var store = new ContentStore(StoreLocation.Resolve(storeOption, file));
+        History history = History.Load(store, graph.ExperimentName);
+        IReadOnlyList<PlannedStep> plan = new StatusPlanner(store).Plan(graph, history);
         PlannedStep[] chosen = plan.Where(p => p.Node.Id == stepName || p.Node.Name == stepName).ToArray();
         if (chosen.Length == 0)
         {
@@ -75,13 +77,14 @@ internal static class WhyCommand
                     output.WriteLine($"  env    {name} = {value}");
                 }
             }
-            if (step.Previous is null)
+            KeyDescription? previous = history.Previous(node.Id);
+            if (previous is null)
             {
                 output.WriteLine("  last run: none recorded in this store");
             }
-            else if (step.Description is not null && step.Previous.Key != step.Description.Key)
+            else if (step.Description is not null && previous.Key != step.Description.Key)
             {
-                output.WriteLine($"  last run: key {step.Previous.Key[..16]}…, changed since: {string.Join("; ", KeyDiff.Explain(step.Previous, step.Description, node))}");
+                output.WriteLine($"  last run: key {previous.Key[..16]}…, changed since: {string.Join("; ", KeyDiff.Explain(previous, step.Description, node))}");
             }
             output.WriteLine();
         }

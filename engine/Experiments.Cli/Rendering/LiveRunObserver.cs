@@ -87,7 +87,7 @@ internal sealed class LiveRunObserver(IAnsiConsole console, int total) : IRunObs
     }
 
     public void StepWaiting(StepNode node) =>
-        console.MarkupLine($"[grey]waiting {Markup.Escape(node.Id)}: another exp process is computing it[/]");
+        console.MarkupLine($"[grey]waiting {Markup.Escape(node.Id)}: for the same step (same key) being computed by another node or exp process[/]");
 
     public void Warning(Diagnostic diagnostic) => console.MarkupLine($"[yellow]{Markup.Escape(diagnostic.Format())}[/]");
 }

@@ -43,7 +43,7 @@ internal sealed class PlainRunObserver(TextWriter output, TextWriter error) : IR
     }
 
     public void StepWaiting(StepNode node) =>
-        Write(output, $"waiting {node.Id}: another exp process is computing it");
+        Write(output, $"waiting {node.Id}: for the same step (same key) being computed by another node or exp process");
 
     public void Warning(Diagnostic diagnostic) => Write(error, diagnostic.Format());
 

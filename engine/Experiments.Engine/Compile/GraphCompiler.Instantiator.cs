@@ -20,6 +20,8 @@ public sealed partial class GraphCompiler
         DiagnosticBag diagnostics)
     {
         private readonly Dictionary<string, StepNode> _interned = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int[]> _dimensionsOf = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string Step, string Assignment), StepNode?> _instantiated = [];
         private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
         private readonly HashSet<string> _pathsChecked = new(StringComparer.Ordinal);
 
@@ -30,12 +32,71 @@ public sealed partial class GraphCompiler
             var nodes = new Dictionary<string, StepNode>(StringComparer.Ordinal);
             foreach (StepDeclaration declaration in order)
             {
-                if (kinds.TryGetValue(declaration.Name, out StepKind? kind)
-                    && Instantiate(declaration, kind, variant, nodes) is { } node)
+                if (!kinds.TryGetValue(declaration.Name, out StepKind? kind))
+                {
+                    continue;
+                }
+                // A step depends only on the sweep dimensions it can reach; variants that agree on
+                // those share one instantiation (a sweep of 2,400 variants does not check a shared
+                // prefix step 2,400 times).
+                int[] dimensions = DimensionsOf(declaration);
+                var memo = (declaration.Name, string.Join(",", dimensions.Select(d => variant[d])));
+                if (!_instantiated.TryGetValue(memo, out StepNode? node))
+                {
+                    node = Instantiate(declaration, kind, variant, nodes);
+                    _instantiated[memo] = node;
+                }
+                if (node is not null)
                 {
                     nodes[declaration.Name] = node;
                 }
             }
+        }
+
+        /// <summary>The sweep dimensions a step's own arguments (through params) and its upstream steps reach.</summary>
+        private int[] DimensionsOf(StepDeclaration declaration)
+        {
+            if (_dimensionsOf.TryGetValue(declaration.Name, out int[]? known))
+            {
+                return known;
+            }
+            var found = new SortedSet<int>();
+            var seenParams = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<SpecValue>(declaration.Arguments.Select(a => a.Value));
+            while (stack.Count > 0)
+            {
+                switch (stack.Pop())
+                {
+                    case SweepValue sweep:
+                        found.Add(space.DimensionOf(sweep));
+                        foreach (SpecValue value in sweep.Values)
+                        {
+                            stack.Push(value);
+                        }
+                        break;
+                    case ReferenceValue r when declarations.TryGetValue(r.Name, out StepDeclaration? upstream) && upstream != declaration:
+                        found.UnionWith(DimensionsOf(upstream));
+                        break;
+                    case ReferenceValue { Member: null } r when parameters.TryGetValue(r.Name, out ParamStatement? param) && seenParams.Add(r.Name):
+                        stack.Push(param.Value);
+                        break;
+                    case ListValue list:
+                        foreach (SpecValue item in list.Items)
+                        {
+                            stack.Push(item);
+                        }
+                        break;
+                    case CallValue call:
+                        foreach (Argument argument in call.Arguments)
+                        {
+                            stack.Push(argument.Value);
+                        }
+                        break;
+                }
+            }
+            int[] dimensions = [.. found];
+            _dimensionsOf[declaration.Name] = dimensions;
+            return dimensions;
         }
 
         private StepNode? Instantiate(StepDeclaration declaration, StepKind kind, int[] variant, Dictionary<string, StepNode> nodes)

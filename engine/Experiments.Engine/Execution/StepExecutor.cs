@@ -139,7 +139,7 @@ public sealed class StepExecutor(ContentStore store)
             return;
         }
         string target = store.LogPath(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        store.EnsureDirectoryFor(target);
         File.Move(logFile, target, overwrite: true);
     }
 

@@ -22,27 +22,42 @@ public sealed record KeyDescription(
     IReadOnlyDictionary<string, string> Environment)
 {
     private string? _json;
+    private string? _key;
 
-    /// <summary>The canonical JSON text: keys sorted by code point, numbers normalised.</summary>
-    public string CanonicalJson => _json ??= Write(includeSeed: true);
+    /// <summary>
+    /// The canonical JSON text: object keys sorted by code point, numbers normalised, and the
+    /// seed last, so the text the seed is derived from is a prefix of it (written once per key).
+    /// </summary>
+    public string CanonicalJson => _json ??= WithSeed(WithoutSeedJson(), Seed);
 
     /// <summary>The step key: SHA-256 of <see cref="CanonicalJson"/>.</summary>
-    public string Key => Hashing.Sha256Hex(CanonicalJson);
+    public string Key => _key ??= Hashing.Sha256Hex(CanonicalJson);
 
-    /// <summary>The same description without the seed: what the seed itself is derived from.</summary>
-    internal string WithoutSeedJson() => Write(includeSeed: false);
-
-    private string Write(bool includeSeed)
+    /// <summary>The description without the seed: what the seed itself is derived from.</summary>
+    internal string WithoutSeedJson()
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteTo(writer, includeSeed);
+            WriteFields(writer);
+            writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public void WriteTo(Utf8JsonWriter writer, bool includeSeed = true)
+    /// <summary>Appends the seed as the last field of a description written without it.</summary>
+    internal static string WithSeed(string withoutSeed, long seed) =>
+        string.Concat(withoutSeed.AsSpan(0, withoutSeed.Length - 1), ",\"seed\":", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "}");
+
+    /// <summary>A copy with its seed set, reusing the seedless text already written.</summary>
+    internal KeyDescription WithDerivedSeed(string withoutSeed, long seed) => this with
+    {
+        Seed = seed,
+        _json = WithSeed(withoutSeed, seed),
+        _key = null,
+    };
+
+    private void WriteFields(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
         writer.WriteString("engine", EngineInfo.KeyVersion);
@@ -66,10 +81,6 @@ public sealed record KeyDescription(
             value.Write(writer);
         }
         writer.WriteEndObject();
-        if (includeSeed)
-        {
-            writer.WriteNumber("seed", Seed);
-        }
         writer.WriteStartObject("sources");
         foreach ((string name, string digest) in Sources.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -77,7 +88,6 @@ public sealed record KeyDescription(
         }
         writer.WriteEndObject();
         writer.WriteNumber("version", Version);
-        writer.WriteEndObject();
     }
 
     /// <summary>Reads a description back from <see cref="CanonicalJson"/>.</summary>

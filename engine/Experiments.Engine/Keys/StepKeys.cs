@@ -14,23 +14,20 @@ public static class StepKeys
         IReadOnlyDictionary<string, string> inputDigests,
         IReadOnlyDictionary<string, string> sourceDigests)
     {
-        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach ((string name, string value) in node.Kind.EnvironmentFacets(node.Params))
-        {
-            environment[name] = value;
-        }
+        IReadOnlyDictionary<string, string> environment = node.Kind.EnvironmentFacets(node.Params);
         var unseeded = new KeyDescription(
             node.Kind.Name, node.Kind.Schema.Version, node.Params, inputDigests, sourceDigests, 0, environment);
+        string withoutSeed = unseeded.WithoutSeedJson();
         // The seed comes from everything in the key except params that must not move it.
-        KeyDescription seedBasis = node.Kind.Schema.Params.Any(p => !p.AffectsSeed)
-            ? unseeded with
+        string seedBasis = node.Kind.Schema.Params.Any(p => !p.AffectsSeed)
+            ? (unseeded with
             {
                 Params = node.Params
                     .Where(p => node.Kind.Schema.FindParam(p.Key)?.AffectsSeed != false)
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-            }
-            : unseeded;
-        return unseeded with { Seed = DeriveSeed(experimentSeed, seedBasis.WithoutSeedJson()) };
+            }).WithoutSeedJson()
+            : withoutSeed;
+        return unseeded.WithDerivedSeed(withoutSeed, DeriveSeed(experimentSeed, seedBasis));
     }
 
     /// <summary>

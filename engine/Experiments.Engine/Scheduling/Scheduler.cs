@@ -59,9 +59,10 @@ public sealed class Scheduler
 
         public async Task<NodeOutcome[]> ExecuteAsync()
         {
+            // Each node starts on the thread pool, so cache checks of independent nodes use every core.
             foreach (StepNode node in graph.Nodes)
             {
-                _tasks[node.Index] = ResolveAsync(node);
+                _tasks[node.Index] = Task.Run(() => ResolveAsync(node));
             }
             return await Task.WhenAll(_tasks).ConfigureAwait(false);
         }

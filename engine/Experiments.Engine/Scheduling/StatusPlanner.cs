@@ -8,8 +8,6 @@ namespace Experiments.Engine.Scheduling;
 public sealed record PlannedStep(StepNode Node, bool Cached, string? Key, IReadOnlyList<string> Reasons)
 {
     public KeyDescription? Description { get; init; }
-
-    public KeyDescription? Previous { get; init; }
 }
 
 /// <summary>
@@ -20,20 +18,21 @@ public sealed record PlannedStep(StepNode Node, bool Cached, string? Key, IReadO
 /// </summary>
 public sealed class StatusPlanner(ContentStore store)
 {
-    public IReadOnlyList<PlannedStep> Plan(StepGraph graph)
+    public IReadOnlyList<PlannedStep> Plan(StepGraph graph) => Plan(graph, History.Load(store, graph.ExperimentName));
+
+    public IReadOnlyList<PlannedStep> Plan(StepGraph graph, History history)
     {
-        History history = History.Load(store, graph.ExperimentName);
         var sources = new SourceDigests(store, ingest: false);
         var plans = new PlannedStep[graph.Nodes.Count];
         var entries = new ActionEntry?[graph.Nodes.Count];
         foreach (StepNode node in graph.Nodes)
         {
-            KeyDescription? previous = history.Previous(node.Id);
             var sourceDigests = node.SourceFiles.ToDictionary(f => f.ParamName, f => sources.Get(f).Digest, StringComparer.Ordinal);
             StepNode? pending = node.Inputs.Select(i => i.Source).FirstOrDefault(s => !plans[s.Index].Cached);
             if (pending is not null)
             {
                 var reasons = new List<string>();
+                KeyDescription? previous = history.Previous(node.Id);
                 if (previous is not null)
                 {
                     // Compare everything but the inputs, which are not known until upstream runs.
@@ -45,7 +44,7 @@ public sealed class StatusPlanner(ContentStore store)
                     reasons.Add(KeyDiff.NewStep);
                 }
                 reasons.Add($"upstream {pending.Id} will run");
-                plans[node.Index] = new PlannedStep(node, false, null, reasons) { Previous = previous };
+                plans[node.Index] = new PlannedStep(node, false, null, reasons);
                 continue;
             }
 
@@ -57,14 +56,15 @@ public sealed class StatusPlanner(ContentStore store)
             if (entry is not null && store.FindDamage(entry, full: false) is null)
             {
                 entries[node.Index] = entry;
-                plans[node.Index] = new PlannedStep(node, true, key, []) { Description = description, Previous = previous };
+                plans[node.Index] = new PlannedStep(node, true, key, []) { Description = description };
             }
             else
             {
+                // The last description is read only for steps that will run: a no-op status stays cheap.
                 IReadOnlyList<string> reasons = entry is null
-                    ? KeyDiff.Explain(previous, description, node)
+                    ? KeyDiff.Explain(history.Previous(node.Id), description, node)
                     : ["cached output is damaged"];
-                plans[node.Index] = new PlannedStep(node, false, key, reasons) { Description = description, Previous = previous };
+                plans[node.Index] = new PlannedStep(node, false, key, reasons) { Description = description };
             }
         }
         return plans;

@@ -10,19 +10,20 @@ namespace Experiments.Engine.Store;
 /// </summary>
 public sealed class ContentStore
 {
-    /// <summary>Blobs up to this size are fully re-hashed on every cache hit; bigger ones when read.</summary>
-    public const long VerifyOnHitLimit = 1 << 20;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _directories = new(StringComparer.Ordinal);
+
+    private readonly Lazy<string> _temp;
 
     public ContentStore(string root)
     {
         Root = Path.GetFullPath(root);
-        Temp = Path.Combine(Root, "tmp");
-        Directory.CreateDirectory(Temp);
+        // Created on first write, so read-only commands (`exp status`) leave no folder behind.
+        _temp = new Lazy<string>(() => Directory.CreateDirectory(Path.Combine(Root, "tmp")).FullName);
     }
 
     public string Root { get; }
 
-    public string Temp { get; }
+    public string Temp => _temp.Value;
 
     public string ObjectPath(string digest) => Path.Combine(Root, "objects", digest[..2], digest[2..]);
 
@@ -35,6 +36,20 @@ public sealed class ContentStore
     public string HistoryPath(string experiment) => Path.Combine(Root, "history", experiment + ".json");
 
     public string RunsDirectory => Path.Combine(Root, "runs");
+
+    /// <summary>
+    /// Creates the folder holding <paramref name="file"/> once per process: metadata operations are
+    /// the dominant cost of a small step on a journaling filesystem.
+    /// </summary>
+    internal void EnsureDirectoryFor(string file)
+    {
+        string directory = Path.GetDirectoryName(file)!;
+        if (!_directories.ContainsKey(directory))
+        {
+            Directory.CreateDirectory(directory);
+            _directories.TryAdd(directory, true);
+        }
+    }
 
     /// <summary>A fresh folder under <c>tmp/</c> for a step to write its outputs into.</summary>
     public string CreateScratchDirectory(string label)
@@ -54,7 +69,7 @@ public sealed class ContentStore
             File.Delete(file);
             return (digest, size);
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        EnsureDirectoryFor(target);
         if (!OperatingSystem.IsWindows())
         {
             // Blobs are immutable: make accidental edits through an input path fail loudly.
@@ -128,17 +143,21 @@ public sealed class ContentStore
         }
         try
         {
-            return JsonSerializer.Deserialize(bytes, StoreJson.Default.ActionEntry);
+            return ActionEntryReader.Read(bytes);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // Entries are written atomically, so this is damage from outside; treat it as a miss.
             return null;
         }
     }
 
-    public void PutAction(ActionEntry entry) =>
-        AtomicFile.Write(ActionPath(entry.Key), JsonSerializer.SerializeToUtf8Bytes(entry, StoreJson.Default.ActionEntry), Temp);
+    public void PutAction(ActionEntry entry)
+    {
+        string path = ActionPath(entry.Key);
+        EnsureDirectoryFor(path);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(entry, StoreJson.Default.ActionEntry), Temp);
+    }
 
     public void RemoveAction(string key)
     {
@@ -151,8 +170,12 @@ public sealed class ContentStore
         }
     }
 
-    public void PutSpec(StepSpecRecord spec) =>
-        AtomicFile.Write(SpecPath(spec.Key), JsonSerializer.SerializeToUtf8Bytes(spec, StoreJson.Default.StepSpecRecord), Temp);
+    public void PutSpec(StepSpecRecord spec)
+    {
+        string path = SpecPath(spec.Key);
+        EnsureDirectoryFor(path);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(spec, StoreJson.Default.StepSpecRecord), Temp);
+    }
 
     public StepSpecRecord? TryGetSpec(string key)
     {
@@ -161,8 +184,9 @@ public sealed class ContentStore
     }
 
     /// <summary>
-    /// Checks an entry's blobs: every blob must exist with its size; blobs up to
-    /// <see cref="VerifyOnHitLimit"/> (or all, when <paramref name="full"/>) are re-hashed too.
+    /// Checks an entry's blobs: on a cache hit (<paramref name="full"/> false) every blob must
+    /// exist with its size, one stat each, so a no-op run stays cheap; bytes are re-hashed when a
+    /// step reads them (see <see cref="Execution.StepExecutor"/>) and by `exp verify` (full).
     /// Returns the first bad file, or null when the entry is sound.
     /// </summary>
     public OutputFile? FindDamage(ActionEntry entry, bool full)
@@ -171,9 +195,7 @@ public sealed class ContentStore
         {
             foreach (OutputFile file in output.Files)
             {
-                bool sound = (full || file.Size <= VerifyOnHitLimit)
-                    ? VerifyBlob(file.Digest, file.Size)
-                    : HasBlob(file.Digest, file.Size);
+                bool sound = full ? VerifyBlob(file.Digest, file.Size) : HasBlob(file.Digest, file.Size);
                 if (!sound)
                 {
                     return file;

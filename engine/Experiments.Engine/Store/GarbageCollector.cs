@@ -133,17 +133,13 @@ public static class StoreVerifier
         foreach (string path in Directory.EnumerateFiles(actions, "*.json", SearchOption.AllDirectories))
         {
             string key = Path.GetFileNameWithoutExtension(path);
-            ActionEntry? entry;
-            try
-            {
-                entry = JsonSerializer.Deserialize(File.ReadAllBytes(path), StoreJson.Default.ActionEntry);
-            }
-            catch (JsonException)
+            ActionEntry? entry = store.TryGetAction(key);
+            if (entry is null)
             {
                 damaged.Add((key, "?", new OutputFile(path, "", 0)));
                 continue;
             }
-            if (entry is not null && store.FindDamage(entry, full: true) is { } file)
+            if (store.FindDamage(entry, full: true) is { } file)
             {
                 damaged.Add((key, entry.Step, file));
             }

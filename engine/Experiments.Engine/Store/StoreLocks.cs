@@ -13,7 +13,7 @@ public static class StoreLocks
     public static async Task<IDisposable> AcquireKeyAsync(ContentStore store, string key, Action? onWait, CancellationToken cancellationToken)
     {
         string path = Path.Combine(store.Root, "locks", key[..2], key + ".lock");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        store.EnsureDirectoryFor(path);
         bool told = false;
         while (true)
         {
@@ -31,7 +31,11 @@ public static class StoreLocks
     }
 
     /// <summary>Held by every run for its whole length; gc cannot start while one is held.</summary>
-    public static IDisposable? TryAcquireShared(ContentStore store) => TryOpen(Path.Combine(store.Root, "store.lock"), FileShare.ReadWrite);
+    public static IDisposable? TryAcquireShared(ContentStore store)
+    {
+        Directory.CreateDirectory(store.Root);
+        return TryOpen(Path.Combine(store.Root, "store.lock"), FileShare.ReadWrite);
+    }
 
     /// <summary>Waits while a gc holds the store, then holds it shared for a run.</summary>
     public static async Task<IDisposable> AcquireSharedAsync(ContentStore store, Action? onWait, CancellationToken cancellationToken)

@@ -108,6 +108,31 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task A_same_size_corrupted_input_is_caught_when_read_and_its_producer_recomputed()
+    {
+        var make = new TextKind("make");
+        var mix = new TextKind("mix");
+        var registry = TestExperiment.Registry(make, mix);
+        const string text = "experiment e {\n param l = \"p\"\n data a = make(size: 4)\n data b = mix(a, label: l)\n}";
+        RunSummary first = await RunAsync(text, registry);
+        OutputFile file = first.Outcomes[0].Entry!.Outputs["out"].Files[0];
+        string blob = Store.ObjectPath(file.Digest);
+        byte[] bytes = File.ReadAllBytes(blob);
+        bytes[0] ^= 0xFF;
+        File.SetUnixFileMode(blob, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllBytes(blob, bytes);
+
+        var observer = new RecordingObserver();
+        RunSummary second = await RunAsync(text, registry, ["l=\"q\""], observer: observer);
+
+        Assert.True(second.Succeeded);
+        Assert.Contains(observer.Warnings, w => w.Code == "EXP3002" && w.Message.Contains("Recomputing `a`"));
+        Assert.Equal(2, make.Executions);
+        Assert.Equal(2, mix.Executions);
+        Assert.True(Store.VerifyBlob(file.Digest, file.Size));
+    }
+
+    [Fact]
     public async Task Resource_slots_keep_heavy_steps_from_overlapping()
     {
         int running = 0;

@@ -28,7 +28,7 @@ public sealed class ContentStoreTests
     }
 
     [Fact]
-    public void Same_size_corruption_is_found_by_hashing_not_by_stat()
+    public void Same_size_corruption_is_found_by_hashing_not_by_the_stat_of_a_cache_hit()
     {
         (string digest, long size) = _store.Ingest(WriteTemp("hello"));
         string blob = _store.ObjectPath(digest);
@@ -44,7 +44,8 @@ public sealed class ContentStoreTests
             Kind = "k",
             Outputs = new Dictionary<string, OutputManifest> { ["out"] = new("Data", "d", [new OutputFile("data.jsonl", digest, size)]) },
         };
-        Assert.NotNull(_store.FindDamage(entry, full: false));
+        Assert.Null(_store.FindDamage(entry, full: false));
+        Assert.NotNull(_store.FindDamage(entry, full: true));
     }
 
     [Fact]
