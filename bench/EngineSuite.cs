@@ -43,6 +43,9 @@ internal sealed class EngineSuite(bool quick)
 
     private async Task<int> MeasureAsync(string exp, string work)
     {
+        // Timings on a shared 2-core machine swing with other work; record the load so a reader
+        // can tell a slow engine from a busy machine.
+        var loadAtStart = LoadAverage();
         var file = ExperimentGenerator.Write(_grid, work);
         var store = Path.Combine(work, "store");
         Console.WriteLine($"engine suite{(_quick ? " (--quick)" : "")}: {_grid.ExpectedSteps} steps expected, in {work}");
@@ -103,6 +106,11 @@ internal sealed class EngineSuite(bool quick)
         var noopTarget = NoopRunTargetSeconds;
         Add("noop_run_target_seconds", noopTarget);
         Add("overhead_target_ms", OverheadTargetMs);
+        if (loadAtStart is { } start && LoadAverage() is { } end)
+        {
+            Add("load_average_1m_start", start);
+            Add("load_average_1m_end", end);
+        }
         Add("quick", _quick);
         Add("machine", $"{Environment.ProcessorCount} cores");
         Add("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
@@ -152,6 +160,20 @@ internal sealed class EngineSuite(bool quick)
         if (_quick)
         {
             Console.WriteLine("--quick: the targets are stated for 5,000 steps; PASS/FAIL here is informational.");
+        }
+    }
+
+    /// <summary>The 1-minute load average (Linux /proc/loadavg), or null where there is none.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
         }
     }
 
