@@ -61,37 +61,15 @@ public sealed partial class GraphCompiler
                 return known;
             }
             var found = new SortedSet<int>();
-            var seenParams = new HashSet<string>(StringComparer.Ordinal);
-            var stack = new Stack<SpecValue>(declaration.Arguments.Select(a => a.Value));
-            while (stack.Count > 0)
+            foreach (SpecValue value in ReachableValues.Of(declaration, declarations, parameters))
             {
-                switch (stack.Pop())
+                if (value is SweepValue sweep)
                 {
-                    case SweepValue sweep:
-                        found.Add(space.DimensionOf(sweep));
-                        foreach (SpecValue value in sweep.Values)
-                        {
-                            stack.Push(value);
-                        }
-                        break;
-                    case ReferenceValue r when declarations.TryGetValue(r.Name, out StepDeclaration? upstream) && upstream != declaration:
-                        found.UnionWith(DimensionsOf(upstream));
-                        break;
-                    case ReferenceValue { Member: null } r when parameters.TryGetValue(r.Name, out ParamStatement? param) && seenParams.Add(r.Name):
-                        stack.Push(param.Value);
-                        break;
-                    case ListValue list:
-                        foreach (SpecValue item in list.Items)
-                        {
-                            stack.Push(item);
-                        }
-                        break;
-                    case CallValue call:
-                        foreach (Argument argument in call.Arguments)
-                        {
-                            stack.Push(argument.Value);
-                        }
-                        break;
+                    found.Add(space.DimensionOf(sweep));
+                }
+                else if (value is ReferenceValue r && declarations.TryGetValue(r.Name, out StepDeclaration? upstream) && upstream != declaration)
+                {
+                    found.UnionWith(DimensionsOf(upstream));
                 }
             }
             int[] dimensions = [.. found];

@@ -206,41 +206,11 @@ public sealed partial class GraphCompiler(StepKindRegistry registry)
         return cyclic ? null : order;
     }
 
-    private static IEnumerable<string> References(StepDeclaration declaration, Dictionary<string, StepDeclaration> declarations, Dictionary<string, ParamStatement> parameters)
-    {
-        var seenParams = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<SpecValue>(declaration.Arguments.Select(a => a.Value));
-        while (stack.Count > 0)
-        {
-            switch (stack.Pop())
-            {
-                case ReferenceValue r when declarations.ContainsKey(r.Name):
-                    yield return r.Name;
-                    break;
-                case ReferenceValue { Member: null } r when parameters.TryGetValue(r.Name, out ParamStatement? p) && seenParams.Add(r.Name):
-                    stack.Push(p.Value);
-                    break;
-                case ListValue l:
-                    foreach (SpecValue item in l.Items)
-                    {
-                        stack.Push(item);
-                    }
-                    break;
-                case SweepValue s:
-                    foreach (SpecValue item in s.Values)
-                    {
-                        stack.Push(item);
-                    }
-                    break;
-                case CallValue c:
-                    foreach (Argument a in c.Arguments)
-                    {
-                        stack.Push(a.Value);
-                    }
-                    break;
-            }
-        }
-    }
+    private static IEnumerable<string> References(StepDeclaration declaration, Dictionary<string, StepDeclaration> declarations, Dictionary<string, ParamStatement> parameters) =>
+        ReachableValues.Of(declaration, declarations, parameters)
+            .OfType<ReferenceValue>()
+            .Where(r => declarations.ContainsKey(r.Name))
+            .Select(r => r.Name);
 
     /// <summary>The interning identity of a node: canonical JSON of everything that defines it.</summary>
     internal static string Identity(StepKind kind, IReadOnlyDictionary<string, CanonicalValue> parameters, IReadOnlyList<NodeInput> inputs)
