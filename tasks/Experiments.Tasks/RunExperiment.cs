@@ -24,6 +24,9 @@ public sealed partial class RunExperiment : ToolTask
     [Required]
     public string ExpAssembly { get; set; } = string.Empty;
 
+    /// <summary>The experiment project (<c>$(MSBuildProjectFullPath)</c>): paths in items are relative to it.</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>A DSL file (<c>*.exp</c>); when empty the experiment is read from the items.</summary>
     public string? ExperimentFile { get; set; }
 
@@ -57,11 +60,14 @@ public sealed partial class RunExperiment : ToolTask
 
     private string? _file;
 
+    /// <summary>The project, not the file that holds the task's element (that is Sdk.targets).</summary>
+    private string Project => string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : Path.GetFullPath(ProjectFile);
+
     public override bool Execute()
     {
         if (!string.Equals(Command, "run", StringComparison.Ordinal) && !string.Equals(Command, "status", StringComparison.Ordinal))
         {
-            Log.LogError(null, "EXP0001", null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, $"RunExperiment: unknown command `{Command}` (use run or status).");
+            Log.LogError(null, "EXP0001", null, Project, 0, 0, 0, 0, $"RunExperiment: unknown command `{Command}` (use run or status).");
             return false;
         }
         if (!string.IsNullOrWhiteSpace(ExperimentFile))
@@ -72,11 +78,11 @@ public sealed partial class RunExperiment : ToolTask
         {
             if (Steps.Length == 0)
             {
-                Log.LogError(null, "EXP0002", null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                Log.LogError(null, "EXP0002", null, Project, 0, 0, 0, 0,
                     "this experiment project has no <ExperimentFile> and no <Step> items: nothing to run.");
                 return false;
             }
-            string projectFile = BuildEngine.ProjectFileOfTaskNode;
+            string projectFile = Project;
             string itemsFile = Path.GetFullPath(string.IsNullOrWhiteSpace(ItemsFile)
                 ? Path.Combine(Path.GetDirectoryName(projectFile) ?? ".", "obj", "experiment.items.json")
                 : ItemsFile);
@@ -117,7 +123,7 @@ public sealed partial class RunExperiment : ToolTask
     {
         if (!File.Exists(ExpAssembly))
         {
-            Log.LogError(null, "EXP0003", null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, $"the exp CLI is not at `{ExpAssembly}`.");
+            Log.LogError(null, "EXP0003", null, Project, 0, 0, 0, 0, $"the exp CLI is not at `{ExpAssembly}`.");
             return false;
         }
         return base.ValidateParameters();
@@ -188,7 +194,7 @@ public sealed partial class RunExperiment : ToolTask
                 130 => "cancelled",
                 _ => "unexpected failure",
             };
-            Log.LogError(null, "EXP0004", null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, $"exp {Command} exited with code {ExitCode}: {meaning}.");
+            Log.LogError(null, "EXP0004", null, Project, 0, 0, 0, 0, $"exp {Command} exited with code {ExitCode}: {meaning}.");
         }
         return false;
     }

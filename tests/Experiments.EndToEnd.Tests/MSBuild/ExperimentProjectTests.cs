@@ -85,6 +85,12 @@ public sealed class ExperimentProjectTests(SdkFixture sdk) : IClassFixture<SdkFi
         Assert.Contains("sentiment_items: 10 steps, 4 variant(s): 10 ran", build.Output);
         string items = Path.Combine(folder, "obj", "sentiment-items.items.json");
         Assert.True(File.Exists(items), build.ToString());
+        using (var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(items)))
+        {
+            // Paths in items resolve against the project (not the SDK file that holds the task).
+            Assert.Equal(Path.Combine(folder, "sentiment-items.exproj"), document.RootElement.GetProperty("file").GetString());
+            Assert.Equal(42, document.RootElement.GetProperty("seed").GetInt64());
+        }
 
         ExpResult fromItems = await ExpProcess.RunAsync(root, "run", items, "--json", "--store", Path.Combine(root, "store-items"));
         ExpResult fromDsl = await ExpProcess.RunAsync(root, "run", Path.Combine(folder, "sentiment-items.exp"), "--json", "--store", Path.Combine(root, "store-dsl"));
