@@ -164,7 +164,7 @@ internal sealed class EngineSuite(bool quick)
     }
 
     /// <summary>The 1-minute load average (Linux /proc/loadavg), or null where there is none.</summary>
-    private static double? LoadAverage()
+    internal static double? LoadAverage()
     {
         try
         {

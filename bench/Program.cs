@@ -6,6 +6,7 @@ using Experiments.Bench;
 var suites = new Dictionary<string, Func<bool, Task<int>>>(StringComparer.Ordinal)
 {
     ["engine"] = quick => new EngineSuite(quick).RunAsync(),
+    ["msbuild"] = quick => new MSBuildSuite(quick).RunAsync(),
 };
 
 var quick = args.Contains("--quick", StringComparer.Ordinal);

@@ -5,7 +5,7 @@ namespace Experiments.Cli.Commands;
 /// <summary>Options several commands share; each command gets its own instances.</summary>
 internal static class CommonOptions
 {
-    public static Argument<string> File() => new("file") { Description = "The experiment file (*.exp)." };
+    public static Argument<string> File() => new("file") { Description = "The experiment file (*.exp), or an items file (*.json) written by the MSBuild task." };
 
     public static Argument<string?> OptionalFile() => new("file")
     {

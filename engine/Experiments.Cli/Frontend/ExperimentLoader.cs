@@ -20,12 +20,21 @@ internal sealed class ExperimentLoader(StepKindRegistry registry)
             diagnostics.Error(DiagnosticCodes.ImportFailed, new SourceSpan(file, 0, 0), $"no experiment file `{file}`.");
             return (null, diagnostics.Items);
         }
-        var assembler = new SpecAssembler(path =>
+        ExperimentSpec? spec;
+        if (ItemsSpecReader.IsItemsFile(file))
         {
-            ParseResult parsed = ExperimentParser.Parse(File.ReadAllText(path), path);
-            return (parsed.Document, parsed.Diagnostics);
-        });
-        ExperimentSpec? spec = assembler.Assemble(file, diagnostics);
+            // An items file written by the MSBuild task from an experiment project's items.
+            spec = ItemsSpecReader.Read(file, diagnostics);
+        }
+        else
+        {
+            var assembler = new SpecAssembler(path =>
+            {
+                ParseResult parsed = ExperimentParser.Parse(File.ReadAllText(path), path);
+                return (parsed.Document, parsed.Diagnostics);
+            });
+            spec = assembler.Assemble(file, diagnostics);
+        }
         IReadOnlyList<ParamOverride> parsed = ParseOverrides(overrides, diagnostics);
         if (spec is null || diagnostics.HasErrors)
         {
