@@ -36,7 +36,7 @@ internal sealed class MSBuildSuite(bool quick)
         var feed = Path.Combine(work, "feed");
         var packages = Path.Combine(work, "packages");
         Console.WriteLine($"msbuild suite{(quick ? " (--quick)" : "")}: packing Experiments.Sdk into {feed}");
-        var pack = await Dotnet(root, packages, ["pack", Path.Combine(root, "sdk", "Experiments.Sdk", "Experiments.Sdk.csproj"), "-c", "Release", "-o", feed, "-nologo"]);
+        var pack = await Dotnet(root, null, ["pack", Path.Combine(root, "sdk", "Experiments.Sdk", "Experiments.Sdk.csproj"), "-c", "Release", "-o", feed, "-nologo"]);
         if (pack.ExitCode != 0)
         {
             Console.Error.WriteLine($"bench: packing Experiments.Sdk failed:\n{pack.Stdout}{pack.Stderr}");
@@ -131,7 +131,8 @@ internal sealed class MSBuildSuite(bool quick)
     private static Task<ProcessRun> Build(string work, string packages, string project) =>
         Dotnet(work, packages, ["build", project, "-nologo", "-tl:off", "-nodeReuse:false"]);
 
-    private static Task<ProcessRun> Dotnet(string directory, string packages, IEnumerable<string> arguments)
+    /// <summary>With <paramref name="packages"/> null the usual packages folder is used (the pack restores the repository's dependencies).</summary>
+    private static Task<ProcessRun> Dotnet(string directory, string? packages, IEnumerable<string> arguments)
     {
         Environment.SetEnvironmentVariable("NUGET_PACKAGES", packages);
         Environment.SetEnvironmentVariable("DOTNET_CLI_TELEMETRY_OPTOUT", "1");

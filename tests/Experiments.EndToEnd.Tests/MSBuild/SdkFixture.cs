@@ -27,14 +27,26 @@ public sealed class SdkFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string project = Path.Combine(Workspace.RepositoryRoot, "sdk", "Experiments.Sdk", "Experiments.Sdk.csproj");
-        BuildResult pack = await DotnetAsync(Workspace.RepositoryRoot, ["pack", project, "-o", Feed, "-p:PackageOutputPath=" + Feed]);
+        // The pack restores the repository's own dependencies from the usual packages folder.
+        BuildResult pack = await DotnetAsync(Workspace.RepositoryRoot, ["pack", project, "-o", Feed, "-p:PackageOutputPath=" + Feed], privatePackages: false);
         if (pack.ExitCode != 0 || !File.Exists(Path.Combine(Feed, "Experiments.Sdk.0.1.0.nupkg")))
         {
             throw new InvalidOperationException($"packing Experiments.Sdk failed:\n{pack}");
         }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        // The feed and the private packages folder (the workspaces stay, like the other e2e tests').
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return Task.CompletedTask;
+    }
 
     /// <summary>A folder that resolves Experiments.Sdk 0.1.0 from the private feed, holding a copy of experiments/.</summary>
     public string NewWorkspace()
@@ -69,9 +81,9 @@ public sealed class SdkFixture : IAsyncLifetime
     }
 
     public Task<BuildResult> BuildAsync(string workingDirectory, params string[] args) =>
-        DotnetAsync(workingDirectory, ["build", .. args, "-nologo", "-tl:off", "-nodeReuse:false", "-v:m"]);
+        DotnetAsync(workingDirectory, ["build", .. args, "-nologo", "-tl:off", "-nodeReuse:false", "-v:m"], privatePackages: true);
 
-    private async Task<BuildResult> DotnetAsync(string workingDirectory, IEnumerable<string> args)
+    private async Task<BuildResult> DotnetAsync(string workingDirectory, IEnumerable<string> args, bool privatePackages)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -89,7 +101,11 @@ public sealed class SdkFixture : IAsyncLifetime
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        info.Environment["NUGET_PACKAGES"] = Packages;
+        if (privatePackages)
+        {
+            // Experiments.Sdk 0.1.0 is extracted here, fresh for every test run.
+            info.Environment["NUGET_PACKAGES"] = Packages;
+        }
         info.Environment.Remove("EXP_STORE");
         // The test host's own MSBuild settings must not leak into the child build.
         foreach (string name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath" })
