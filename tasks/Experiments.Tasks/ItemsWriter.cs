@@ -21,7 +21,7 @@ internal static class ItemsWriter
 {
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "Kind", "Category", "Input", "Inputs" };
 
-    public static string Write(string projectFile, string name, string? seed, ITaskItem[] steps, ITaskItem[] parameters, ITaskItem[] gates)
+    public static string Write(string projectFile, string name, string? seed, ITaskItem[] steps, ITaskItem[] parameters, ITaskItem[] gates, ITaskItem[] sweeps)
     {
         var locator = new ElementLocator(projectFile);
         using var stream = new MemoryStream();
@@ -96,6 +96,19 @@ internal static class ItemsWriter
                     WritePosition(json, locator, item, Locate(element, metadata));
                     json.WriteEndObject();
                 }
+            }
+            json.WriteEndArray();
+
+            // <Sweep Include="random" N="8" /> is `sweep random(8)`: the sampler and its argument.
+            json.WriteStartArray("samplers");
+            foreach (ITaskItem item in sweeps)
+            {
+                XElement? element = locator.Find(item, "Sweep");
+                json.WriteStartObject();
+                json.WriteString("sampler", item.ItemSpec);
+                json.WriteString("n", item.GetMetadata("N"));
+                WritePosition(json, locator, item, Attribute(element, "N") ?? (IXmlLineInfo?)element);
+                json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteEndObject();

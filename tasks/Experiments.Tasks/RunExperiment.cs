@@ -44,6 +44,9 @@ public sealed partial class RunExperiment : ToolTask
 
     public ITaskItem[] Gates { get; set; } = [];
 
+    /// <summary><c>&lt;Sweep Include="random" N="8" /&gt;</c>: run a seeded sample of the variants (<c>sweep random(8)</c>).</summary>
+    public ITaskItem[] Sweeps { get; set; } = [];
+
     /// <summary>Extra overrides, <c>name=value</c> each (in addition to the <c>Param_*</c> global properties).</summary>
     public ITaskItem[] Overrides { get; set; } = [];
 
@@ -87,7 +90,7 @@ public sealed partial class RunExperiment : ToolTask
                 ? Path.Combine(Path.GetDirectoryName(projectFile) ?? ".", "obj", "experiment.items.json")
                 : ItemsFile);
             string name = string.IsNullOrWhiteSpace(ExperimentName) ? Path.GetFileNameWithoutExtension(projectFile) : ExperimentName!;
-            string json = ItemsWriter.Write(projectFile, name, Seed, Steps, Params, Gates);
+            string json = ItemsWriter.Write(projectFile, name, Seed, Steps, Params, Gates, Sweeps);
             Directory.CreateDirectory(Path.GetDirectoryName(itemsFile)!);
             // Rewrite only on change, so the file's timestamp means something to whoever looks.
             if (!File.Exists(itemsFile) || File.ReadAllText(itemsFile) != json)

@@ -112,6 +112,25 @@ internal static class ItemsSpecReader
             gates.Add(new GateStatement(reference, new ComparisonCondition(op, threshold, span), span));
         }
 
+        SweepSamplingStatement? sampler = null;
+        foreach (JsonElement item in Array(root, "samplers"))
+        {
+            SourceSpan span = SpanOf(item, file);
+            if (sampler is not null)
+            {
+                diagnostics.Error(DiagnosticCodes.BadSampler, span, $"the sweep sampler is already set at {sampler.Span}.");
+                continue;
+            }
+            string samplerName = Text(item, "sampler") ?? string.Empty;
+            SpecValue? count = Value(item, "n", span, $"N of sweep sampler `{samplerName}`", null, diagnostics);
+            if (count is not null)
+            {
+                // The compiler checks the name (`random`) and the count, as for `sweep random(n)` in a file.
+                var call = new CallValue(samplerName, EquatableArray.Create(new Argument(null, count, span)), span);
+                sampler = new SweepSamplingStatement(call, span);
+            }
+        }
+
         return new ExperimentSpec(
             name,
             file,
@@ -119,7 +138,7 @@ internal static class ItemsSpecReader
             parameters.ToEquatableArray(),
             steps.ToEquatableArray(),
             gates.ToEquatableArray(),
-            null,
+            sampler,
             projectSpan);
     }
 

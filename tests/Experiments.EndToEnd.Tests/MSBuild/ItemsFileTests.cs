@@ -42,4 +42,38 @@ public sealed class ItemsFileTests
         Assert.Contains($"{project}(5,40): error EXP1", result.Error);
         Assert.Contains("in `train` of step `splits` (`0.8 0.1`)", result.Error);
     }
+
+    [Fact]
+    public async Task A_sweep_item_samples_the_variants_like_sweep_random_in_a_file()
+    {
+        var workspace = new Workspace();
+        string project = System.Text.Json.JsonSerializer.Serialize(Path.Combine(workspace.Root, "x.exproj"));
+        string items = workspace.Write("obj/x.items.json", $$"""
+            {
+              "experiment": "x", "file": {{project}}, "seed": 3,
+              "params": [ { "name": "n", "value": "sweep[10, 20, 30, 40, 50, 60, 70, 80]", "file": {{project}}, "line": 3, "column": 5 } ],
+              "steps": [ { "name": "reviews", "category": "data", "kind": "generate.sentiment", "file": {{project}}, "line": 4, "column": 5,
+                           "arguments": [ { "name": "examples", "value": "n", "line": 4, "column": 40 } ] } ],
+              "gates": [],
+              "samplers": [ { "sampler": "random", "n": "3", "file": {{project}}, "line": 5, "column": 5 } ]
+            }
+            """);
+        string twin = workspace.Write("x.exp", """
+            experiment x {
+              seed 3
+              param n = sweep[10, 20, 30, 40, 50, 60, 70, 80]
+              data reviews = generate.sentiment(examples: n)
+              sweep random(3)
+            }
+            """);
+
+        ExpResult fromItems = await ExpProcess.RunAsync(workspace.Root, "status", items, "--json", "--store", Path.Combine(workspace.Root, "store"));
+        ExpResult fromFile = await ExpProcess.RunAsync(workspace.Root, "status", twin, "--json", "--store", Path.Combine(workspace.Root, "store"));
+
+        Assert.True(fromItems.ExitCode == 0, fromItems.ToString());
+        Assert.Equal(3, fromItems.Json.GetProperty("variants").GetInt32());
+        Assert.Equal(
+            fromFile.Json.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("id").GetString()),
+            fromItems.Json.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+    }
 }
