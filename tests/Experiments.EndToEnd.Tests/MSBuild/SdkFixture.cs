@@ -112,19 +112,7 @@ public sealed class SdkFixture : IAsyncLifetime
         {
             info.Environment.Remove(name);
         }
-        using var process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(" ", args)} did not finish in 4 minutes.");
-        }
-        return new BuildResult(process.ExitCode, await output + await error);
+        (int exitCode, string output, string error) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(4));
+        return new BuildResult(exitCode, output + error);
     }
 }

@@ -50,19 +50,7 @@ internal static class ExpProcess
 
     public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args, environment))!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"exp {string.Join(" ", args)} did not finish in 3 minutes.");
-        }
-        return new ExpResult(process.ExitCode, await output, await error);
+        (int exitCode, string output, string error) = await ChildProcess.RunAsync(StartInfo(workingDirectory, args, environment), TimeSpan.FromMinutes(3));
+        return new ExpResult(exitCode, output, error);
     }
 }
