@@ -25,6 +25,21 @@ public sealed record KeyDescription(
     private string? _key;
 
     /// <summary>
+    /// The copy a <c>with</c> expression starts from. The cached text and key are not copied:
+    /// they derive from the fields the expression may change, and a stale key would be a wrong key.
+    /// </summary>
+    private KeyDescription(KeyDescription original)
+    {
+        Kind = original.Kind;
+        Version = original.Version;
+        Params = original.Params;
+        Inputs = original.Inputs;
+        Sources = original.Sources;
+        Seed = original.Seed;
+        Environment = original.Environment;
+    }
+
+    /// <summary>
     /// The canonical JSON text: object keys sorted by code point, numbers normalised, and the
     /// seed last, so the text the seed is derived from is a prefix of it (written once per key).
     /// </summary>
@@ -54,7 +69,6 @@ public sealed record KeyDescription(
     {
         Seed = seed,
         _json = WithSeed(withoutSeed, seed),
-        _key = null,
     };
 
     private void WriteFields(Utf8JsonWriter writer)

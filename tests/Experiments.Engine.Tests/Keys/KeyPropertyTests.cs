@@ -92,6 +92,19 @@ public sealed class KeyPropertyTests
         Key("size: 1", seed) != Key("size: 1", seed + delta.Get);
 
     [Fact]
+    public void A_copy_with_a_changed_field_gets_a_fresh_key_not_the_cached_one()
+    {
+        StepGraph graph = TestExperiment.CompileOk("experiment e { data a = make(size: 1) }", s_registry, directory: s_directory);
+        KeyDescription description = StepKeys.Describe(graph.Nodes[0], 1, new Dictionary<string, string>(), s_noSources);
+        string key = description.Key;
+
+        KeyDescription changed = description with { Version = description.Version + 1 };
+
+        Assert.NotEqual(key, changed.Key);
+        Assert.Contains("\"version\":2", changed.CanonicalJson);
+    }
+
+    [Fact]
     public void Changes_with_kind_version()
     {
         var bumped = TestExperiment.Registry(new TextKind("make", version: 2), new TextKind("mix"));
