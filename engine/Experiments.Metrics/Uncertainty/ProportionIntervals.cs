@@ -22,7 +22,10 @@ public static class ProportionIntervals
         double denominator = 1 + (z2 / n);
         double centre = (p + (z2 / (2 * n))) / denominator;
         double half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4.0 * n * n))) / denominator;
-        return new MetricEstimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half), n, IntervalMethods.Wilson)
+        // At 0 and n the bound is exactly 0 (or 1); computed, it can miss by a rounding error.
+        double low = successes == 0 ? 0 : Math.Max(0, centre - half);
+        double high = successes == n ? 1 : Math.Min(1, centre + half);
+        return new MetricEstimate(p, low, high, n, IntervalMethods.Wilson)
         {
             Confidence = confidence,
             StandardError = Math.Sqrt(p * (1 - p) / n),
