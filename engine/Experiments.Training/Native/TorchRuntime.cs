@@ -49,6 +49,11 @@ public static partial class TorchRuntime
             ?? throw new TorchRuntimeException(
                 $"{LibraryFile} was not found next to TorchSharp or in the application's native search folders. " +
                 "Restore the solution again (dotnet restore); the libtorch backend package may be missing.");
+        if (!File.Exists(Path.Combine(Path.GetDirectoryName(original)!, BackendLibraryFile)))
+        {
+            // A slim install (the MSBuild SDK's exp) ships without libtorch: use the NuGet cache's copy.
+            original = BesideBackend(original);
+        }
 
         string note;
         if (TryLoad(original, out s_handle, out string? error))
@@ -83,6 +88,57 @@ public static partial class TorchRuntime
             throw new TorchRuntimeException($"TorchSharp's native backend did not initialise: {FirstLine(exception.Message)}");
         }
         return note;
+    }
+
+    /// <summary>libtorch's main library; where it lies beside libLibTorchSharp the install is complete.</summary>
+    private const string BackendLibraryFile = "libtorch_cpu.so";
+
+    /// <summary>
+    /// A folder in the cache where libLibTorchSharp sits beside links to the backend package's
+    /// libraries in the NuGet packages folder, so its <c>$ORIGIN</c> lookups find them.
+    /// </summary>
+    private static string BesideBackend(string libTorchSharp)
+    {
+        string[] package = BackendPackage.Split('/');
+        string? natives = PackageFolders()
+            .Select(root => Path.Combine(root, package[0].ToLowerInvariant(), package.Length > 1 ? package[1] : "", "runtimes", "linux-x64", "native"))
+            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, BackendLibraryFile)));
+        if (natives is null)
+        {
+            throw new TorchRuntimeException(
+                $"libtorch's native libraries ({BackendPackage}) are neither beside exp nor in the NuGet packages folder " +
+                $"({string.Join(", ", PackageFolders())}). Restore them once, e.g. `dotnet restore` of a project that " +
+                $"references the package {package[0]}, or run exp from a build of this repository.");
+        }
+        string digest = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(natives + "|" + libTorchSharp)))[..16];
+        string folder = Path.Combine(CacheRoot(), "linked-" + digest);
+        Directory.CreateDirectory(folder);
+        foreach (string library in Directory.EnumerateFiles(natives, "*.so*").Append(libTorchSharp))
+        {
+            string link = Path.Combine(folder, Path.GetFileName(library));
+            if (!File.Exists(link))
+            {
+                try
+                {
+                    File.CreateSymbolicLink(link, library);
+                }
+                catch (IOException)
+                {
+                    // Another process made it first.
+                }
+            }
+        }
+        return Path.Combine(folder, LibraryFile);
+    }
+
+    private static IEnumerable<string> PackageFolders()
+    {
+        string? configured = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            yield return configured;
+        }
+        yield return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
     }
 
     private static bool TryLoad(string path, out IntPtr handle, out string? error)
