@@ -30,7 +30,7 @@ public sealed class TrainingTests
         JsonElement[] steps = first.Json.GetProperty("steps").EnumerateArray().ToArray();
         Assert.Equal(8, steps.Length); // problems, splits, tok, base, then per variant tuned and scores: shared work once
         Assert.All(steps, s => Assert.Equal("ran", s.GetProperty("status").GetString()));
-        JsonElement lora = steps.Single(s => s.GetProperty("id").GetString()!.Contains("lora", StringComparison.Ordinal));
+        JsonElement lora = steps.Single(s => s.GetProperty("name").GetString() == "tuned" && s.GetProperty("id").GetString()!.Contains("lora", StringComparison.Ordinal));
         double share = lora.GetProperty("metrics").GetProperty("trainable_share").GetDouble();
         Assert.InRange(share, 0.001, 0.05);
         Assert.True(double.IsFinite(lora.GetProperty("metrics").GetProperty("val_loss").GetDouble()));
