@@ -28,12 +28,16 @@ public sealed class TrainingTests
 
         Assert.True(first.ExitCode == 0, first.ToString());
         JsonElement[] steps = first.Json.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(6, steps.Length); // problems, splits, tok, base, and two tuned variants: shared work once
+        Assert.Equal(8, steps.Length); // problems, splits, tok, base, then per variant tuned and scores: shared work once
         Assert.All(steps, s => Assert.Equal("ran", s.GetProperty("status").GetString()));
-        JsonElement lora = steps.Single(s => s.GetProperty("id").GetString()!.Contains("lora", StringComparison.Ordinal));
+        JsonElement lora = steps.Single(s => s.GetProperty("name").GetString() == "tuned" && s.GetProperty("id").GetString()!.Contains("lora", StringComparison.Ordinal));
         double share = lora.GetProperty("metrics").GetProperty("trainable_share").GetDouble();
         Assert.InRange(share, 0.001, 0.05);
         Assert.True(double.IsFinite(lora.GetProperty("metrics").GetProperty("val_loss").GetDouble()));
+        JsonElement[] scores = steps.Where(s => s.GetProperty("name").GetString() == "scores").ToArray();
+        Assert.Equal(2, scores.Length);
+        Assert.All(scores, s => Assert.InRange(s.GetProperty("metrics").GetProperty("exact_match").GetDouble(), 0, 1));
+        Assert.All(scores, s => Assert.True(s.GetProperty("metrics").GetProperty("perplexity").GetDouble() >= 1));
 
         ExpResult second = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null);
 

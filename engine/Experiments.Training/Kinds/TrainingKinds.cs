@@ -1,4 +1,5 @@
 using Experiments.Engine.Kinds;
+using Experiments.Training.Evaluation;
 
 namespace Experiments.Training.Kinds;
 
@@ -10,5 +11,7 @@ public static class TrainingKinds
         new TokenizerKind(),
         new PretrainKind(),
         new FinetuneKind(),
+        new EvaluateKind(),
+        new AuditKind(),
     ];
 }

@@ -31,7 +31,7 @@ internal static class TrainingRows
         return rows;
     }
 
-    private static string Field(JsonlRow row, string field, string display)
+    internal static string Field(JsonlRow row, string field, string display)
     {
         if (!row.Value.TryGetPropertyValue(field, out JsonNode? node) || node is null)
         {
