@@ -45,6 +45,11 @@ internal sealed class PlainRunObserver(TextWriter output, TextWriter error) : IR
     public void StepWaiting(StepNode node) =>
         Write(output, $"waiting {node.Id}: for the same step (same key) being computed by another node or exp process");
 
+    public void StepSubmitted(StepNode node, string jobId, bool attached) =>
+        Write(output, attached
+            ? $"attach  {node.Id}: job {jobId} (submitted by an earlier run, still queued or running)"
+            : $"submit  {node.Id}: job {jobId}");
+
     public void Warning(Diagnostic diagnostic) => Write(error, diagnostic.Format());
 
     private void Write(TextWriter writer, string line)
