@@ -39,6 +39,10 @@ internal sealed class PlainRunObserver(TextWriter output, TextWriter error) : IR
             case NodeStatus.Skipped:
                 Write(output, $"skipped {outcome.Node.Id}: {outcome.Message}");
                 break;
+            case NodeStatus.Cancelled when outcome.JobId is not null:
+                // Say what became of the batch job: cancelled, or left running for a later run.
+                Write(output, $"cancel  {outcome.Node.Id}: {outcome.Message}");
+                break;
         }
     }
 

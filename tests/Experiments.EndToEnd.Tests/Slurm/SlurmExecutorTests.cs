@@ -213,4 +213,75 @@ public sealed class SlurmExecutorTests
             }
         }
     }
+
+    [SlurmFact]
+    public async Task Ctrl_c_cancels_the_jobs_this_run_submitted_and_no_other_job()
+    {
+        SlurmCluster.EnsureAvailable();
+        var workspace = new Workspace();
+        string experiment = """
+            experiment slow {
+              seed 9
+              data first  = sleep(seconds: 30, tag: 1)
+              data second = sleep(first, seconds: 1, tag: 2)
+            }
+            """;
+        string file = workspace.Write("mine/slow.exp", experiment);
+        // Another store's run of the same steps: its jobs are not this run's to cancel.
+        string other = workspace.Write("other/slow.exp", experiment);
+        var otherRun = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", other, .. Slurm], dll: ExpProcess.TestHostDll))!;
+        try
+        {
+            await ReadUntilSubmittedAsync(otherRun, 2);
+            var run = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, .. Slurm], dll: ExpProcess.TestHostDll))!;
+            Task<string> errors = run.StandardError.ReadToEndAsync();
+            await ReadUntilSubmittedAsync(run, 2);
+            using (Process signal = Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            {
+                await signal.WaitForExitAsync();
+            }
+            Task<string> rest = run.StandardOutput.ReadToEndAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await run.WaitForExitAsync(limit.Token);
+            Assert.True(run.ExitCode == 130, $"exit {run.ExitCode}\n{await rest}\n{await errors}");
+            Assert.Contains("cancelled (scancel ", await rest);
+
+            Dictionary<string, string> mine = await SlurmCluster.JobsOfStoreAsync(Path.Combine(workspace.Root, "mine", ".exp"));
+            Assert.Equal(2, mine.Count);
+            foreach (string id in mine.Keys)
+            {
+                Assert.Equal("CANCELLED", (await SlurmCluster.ShowJobAsync(id))["JobState"]);
+            }
+            Dictionary<string, string> others = await SlurmCluster.JobsOfStoreAsync(Path.Combine(workspace.Root, "other", ".exp"));
+            Assert.Equal(2, others.Count);
+            foreach (string id in others.Keys)
+            {
+                Assert.Contains((await SlurmCluster.ShowJobAsync(id))["JobState"], new[] { "PENDING", "RUNNING" });
+            }
+        }
+        finally
+        {
+            otherRun.Kill();
+            foreach (string id in (await SlurmCluster.JobsOfStoreAsync(Path.Combine(workspace.Root, "other", ".exp"))).Keys)
+            {
+                using Process cancel = Process.Start("scancel", [id])!;
+                await cancel.WaitForExitAsync();
+            }
+        }
+    }
+
+    /// <summary>Reads a running `exp`'s plain output until it has submitted <paramref name="count"/> jobs.</summary>
+    private static async Task ReadUntilSubmittedAsync(Process process, int count)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        int submitted = 0;
+        while (submitted < count && await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+        {
+            if (line.StartsWith("submit ", StringComparison.Ordinal))
+            {
+                submitted++;
+            }
+        }
+        Assert.Equal(count, submitted);
+    }
 }
