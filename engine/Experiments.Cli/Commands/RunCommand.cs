@@ -49,13 +49,8 @@ internal static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(
-        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, ExecutorChoice executor, CancellationToken cancellationToken)
+        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, ExecutorChoice requested, CancellationToken cancellationToken)
     {
-        if (executor.Slurm && !Engine.Slurm.SlurmClient.IsAvailable())
-        {
-            services.Error.WriteLine("exp: error: --executor slurm needs the Slurm commands (sbatch, squeue, scancel) on PATH; `sbatch` was not found.");
-            return ExitCodes.SpecError;
-        }
         // Engine time: everything after process start-up (parse, compile, schedule, execute).
         var engineTime = System.Diagnostics.Stopwatch.StartNew();
         var renderer = new DiagnosticRenderer(services.Error, services.Interactive);
@@ -67,6 +62,13 @@ internal static class RunCommand
             {
                 JsonReport.WriteDiagnosticsOnly(services.OpenStandardOutput(), diagnostics, ExitCodes.SpecError);
             }
+            return ExitCodes.SpecError;
+        }
+        (ExecutorChoice? executor, string? executorError) = requested.Resolve(graph.Spec.Executor);
+        if (executor is null || (executor.Slurm && !Engine.Slurm.SlurmClient.IsAvailable()))
+        {
+            services.Error.WriteLine("exp: error: " + (executorError
+                ?? "the slurm executor needs the Slurm commands (sbatch, squeue, scancel) on PATH; `sbatch` was not found."));
             return ExitCodes.SpecError;
         }
 

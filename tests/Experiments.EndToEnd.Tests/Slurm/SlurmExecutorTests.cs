@@ -176,14 +176,16 @@ public sealed class SlurmExecutorTests
         SlurmCluster.EnsureAvailable();
         var workspace = new Workspace();
         // hold.gpu (tests/Experiments.TestHost) declares one GPU slot and logs when it held which device.
+        // The experiment itself asks for Slurm (no --executor on the command line).
         string file = workspace.Write("gpus/gpus.exp", """
             experiment gpus {
               seed 3
+              executor slurm(time: 5)
               data hold = hold.gpu(seconds: 3, tag: sweep[1, 2, 3, 4, 5])
             }
             """);
 
-        ExpResult result = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. Slurm], null, ExpProcess.TestHostDll);
+        ExpResult result = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json"], null, ExpProcess.TestHostDll);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var holds = new List<(long Start, long End, string Device)>();
@@ -192,6 +194,7 @@ public sealed class SlurmExecutorTests
             Assert.Equal("ran", step.GetProperty("status").GetString());
             Dictionary<string, string> job = await SlurmCluster.ShowJobAsync(Job(step)!);
             Assert.Equal("gres:gpu:1", job["TresPerNode"]);
+            Assert.Equal("00:05:00", job["TimeLimit"]);
             string[] log = File.ReadAllLines(step.GetProperty("log").GetString()!);
             string[] start = log.Single(l => l.StartsWith("hold start ", StringComparison.Ordinal)).Split(' ');
             string[] end = log.Single(l => l.StartsWith("hold end ", StringComparison.Ordinal)).Split(' ');
