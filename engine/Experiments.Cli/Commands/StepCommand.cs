@@ -28,6 +28,10 @@ internal static class StepCommand
     private static async Task<int> ExecuteAsync(CliServices services, string id, string storePath, CancellationToken cancellationToken)
     {
         var store = new ContentStore(storePath);
+        // Held like a run's: `exp gc` must not delete what this step reads or writes (a Slurm job
+        // may outlive the `exp run` that submitted it).
+        using IDisposable shared = await StoreLocks.AcquireSharedAsync(
+            store, () => services.Error.WriteLine("exp: waiting for `exp gc` to finish with this store."), cancellationToken).ConfigureAwait(false);
         StepSpecRecord? spec = id.Length == 64 ? store.TryGetSpec(id) : null;
         StepRecipe? recipe = spec is null && id.Length == 64 ? store.TryGetRecipe(id) : null;
         if (spec is null && recipe is null)
