@@ -81,13 +81,7 @@ public sealed record StepRecipe(
             }
             writer.WriteEndObject();
             writer.WriteString("kind", Kind);
-            writer.WriteStartObject("params");
-            foreach ((string name, CanonicalValue value) in Params.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                writer.WritePropertyName(name);
-                value.Write(writer);
-            }
-            writer.WriteEndObject();
+            KeyDescription.WriteParams(writer, Params);
             if (!forId)
             {
                 writer.WriteString("recipe", Id);

@@ -130,22 +130,13 @@ public sealed class SlurmExecutorTests
         const int Nodes = 7;
 
         // The first `exp` submits every step, then dies (SIGKILL) before the jobs are done.
-        var submitted = new List<string>();
         using (var process = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, .. Slurm], dll: ExpProcess.TestHostDll))!)
         {
             _ = process.StandardError.ReadToEndAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            while (submitted.Count < Nodes && await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
-            {
-                if (line.StartsWith("submit ", StringComparison.Ordinal))
-                {
-                    submitted.Add(line);
-                }
-            }
+            await ReadUntilSubmittedAsync(process, Nodes);
             process.Kill();
             await process.WaitForExitAsync();
         }
-        Assert.Equal(Nodes, submitted.Count);
 
         ExpResult rerun = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. Slurm], null, ExpProcess.TestHostDll);
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
