@@ -7,6 +7,8 @@ var suites = new Dictionary<string, Func<bool, Task<int>>>(StringComparer.Ordina
 {
     ["engine"] = quick => new EngineSuite(quick).RunAsync(),
     ["msbuild"] = quick => new MSBuildSuite(quick).RunAsync(),
+    ["training"] = quick => new TrainingSuite(quick).RunAsync(),
+    ["metrics"] = quick => new MetricsSuite(quick).RunAsync(),
     ["slurm"] = quick => new SlurmSuite(quick).RunAsync(),
 };
 

@@ -1,9 +1,8 @@
 using Experiments.Cli;
 using Experiments.Engine.Kinds;
-using Experiments.Steps;
 
 var services = new CliServices(
-    new StepKindRegistry(BuiltInKinds.All),
+    new StepKindRegistry(KindCatalog.All),
     Console.Out,
     Console.Error,
     Interactive: !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null);

@@ -18,7 +18,7 @@ public sealed class CliOutputTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var services = new CliServices(new StepKindRegistry(BuiltInKinds.All), output, error, Interactive: false);
+        var services = new CliServices(new StepKindRegistry(KindCatalog.All), output, error, Interactive: false);
         int exitCode = await CliApp.InvokeAsync(args, services);
         return (exitCode, output.ToString(), error.ToString());
     }
@@ -45,7 +45,7 @@ public sealed class CliOutputTests
     {
         (int exitCode, string output, _) = await InvokeAsync("kinds");
         Assert.Equal(0, exitCode);
-        foreach (StepKind kind in BuiltInKinds.All)
+        foreach (StepKind kind in KindCatalog.All)
         {
             Assert.Contains($"{kind.Name}  v{kind.Schema.Version}", output);
             Assert.All(kind.Schema.Params, p => Assert.Contains(p.Doc, output));

@@ -17,6 +17,8 @@ public sealed class StepContext
     private readonly IReadOnlyDictionary<string, SourceFile> _sourceFiles;
     private readonly string _outputRoot;
     private readonly IProgress<StepProgress>? _progress;
+    private readonly IMetricSink? _series;
+    private readonly string? _checkpointRoot;
     private readonly Dictionary<string, double> _metrics = new(StringComparer.Ordinal);
 
     public StepContext(
@@ -28,7 +30,9 @@ public sealed class StepContext
         IReadOnlyDictionary<string, SourceFile> sourceFiles,
         string outputRoot,
         TextWriter log,
-        IProgress<StepProgress>? progress = null)
+        IProgress<StepProgress>? progress = null,
+        IMetricSink? series = null,
+        string? checkpointRoot = null)
     {
         StepName = stepName;
         Schema = schema;
@@ -39,6 +43,8 @@ public sealed class StepContext
         _outputRoot = outputRoot;
         Log = log;
         _progress = progress;
+        _series = series;
+        _checkpointRoot = checkpointRoot;
     }
 
     public string StepName { get; }
@@ -81,6 +87,31 @@ public sealed class StepContext
 
     public void Report(double fraction, string? message = null) =>
         _progress?.Report(new StepProgress(Math.Clamp(fraction, 0, 1), message));
+
+    /// <summary>
+    /// Records one point of a metric series (loss at a training step, learning rate…). The points
+    /// are kept beside the step's log and seen live by tracking; the final values belong in
+    /// <see cref="Metric"/>.
+    /// </summary>
+    public void Track(string name, long step, double value) =>
+        _series?.Record(new MetricPoint(name, step, value, DateTimeOffset.UtcNow));
+
+    /// <summary>
+    /// A folder that survives an interrupted execution of this same step (same key), for
+    /// checkpoints to resume from; null where the executor keeps none. It is removed once the
+    /// step's result is stored.
+    /// </summary>
+    public string? CheckpointDirectory
+    {
+        get
+        {
+            if (_checkpointRoot is not null)
+            {
+                Directory.CreateDirectory(_checkpointRoot);
+            }
+            return _checkpointRoot;
+        }
+    }
 
     /// <summary>Records a scalar result of the step (kept in the action cache beside the outputs).</summary>
     public void Metric(string name, double value) => _metrics[name] = value;

@@ -17,7 +17,8 @@ public sealed class StepExecutor(ContentStore store)
         StepSpecRecord spec,
         StepKind kind,
         IProgress<StepProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IMetricSink? metricSink = null)
     {
         KeyDescription description = KeyDescription.Parse(spec.Description);
         var inputs = new Dictionary<string, InputArtifact>(StringComparer.Ordinal);
@@ -42,16 +43,19 @@ public sealed class StepExecutor(ContentStore store)
         string scratch = store.CreateScratchDirectory(spec.Key[..12]);
         string outputRoot = Path.Combine(scratch, "out");
         string logFile = Path.Combine(scratch, "step.log");
+        string seriesFile = Path.Combine(scratch, "series.jsonl");
+        string checkpoints = store.CheckpointDirectory(spec.Key);
         var stopwatch = Stopwatch.StartNew();
         try
         {
             StepContext context;
             await using (var log = new StreamWriter(logFile, append: false, new UTF8Encoding(false)) { AutoFlush = true })
+            using (var series = new SeriesFileSink(seriesFile, metricSink))
             {
                 await log.WriteLineAsync($"# {spec.Step} ({kind.Name} v{kind.Schema.Version}) key {spec.Key}").ConfigureAwait(false);
                 context = new StepContext(
                     spec.Step, kind.Schema, description.Seed, new StepParameters(description.Params),
-                    inputs, sources, outputRoot, log, progress);
+                    inputs, sources, outputRoot, log, progress, series, checkpoints);
                 try
                 {
                     await Task.Run(() => kind.ExecuteAsync(context, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -93,12 +97,15 @@ public sealed class StepExecutor(ContentStore store)
                 Created = DateTimeOffset.UtcNow,
             };
             KeepLog(logFile, spec.Key);
+            KeepSeries(seriesFile, spec.Key);
             store.PutAction(entry);
+            TryDelete(checkpoints);
             return entry;
         }
         catch
         {
             KeepLog(logFile, spec.Key);
+            KeepSeries(seriesFile, spec.Key);
             throw;
         }
         finally
@@ -132,15 +139,25 @@ public sealed class StepExecutor(ContentStore store)
         return Hashing.Sha256Hex(text.ToString());
     }
 
-    private void KeepLog(string logFile, string key)
+    private void KeepLog(string logFile, string key) => Keep(logFile, store.LogPath(key));
+
+    /// <summary>A step that recorded no series leaves no file behind.</summary>
+    private void KeepSeries(string seriesFile, string key)
     {
-        if (!File.Exists(logFile))
+        if (File.Exists(seriesFile) && new FileInfo(seriesFile).Length > 0)
+        {
+            Keep(seriesFile, store.SeriesPath(key));
+        }
+    }
+
+    private void Keep(string file, string target)
+    {
+        if (!File.Exists(file))
         {
             return;
         }
-        string target = store.LogPath(key);
         store.EnsureDirectoryFor(target);
-        File.Move(logFile, target, overwrite: true);
+        File.Move(file, target, overwrite: true);
     }
 
     private static void TryDelete(string directory)

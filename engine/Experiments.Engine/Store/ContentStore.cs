@@ -33,6 +33,15 @@ public sealed partial class ContentStore
 
     public string LogPath(string key) => Path.Combine(Root, "logs", key[..2], key + ".log");
 
+    /// <summary>The metric series a step recorded while it ran (one JSON object per point).</summary>
+    public string SeriesPath(string key) => Path.Combine(Root, "series", key[..2], key + ".jsonl");
+
+    /// <summary>
+    /// Where a long step keeps its checkpoints. Unlike scratch folders it survives a crash, so the
+    /// next execution of the same key resumes from it; it is removed once the step's result is stored.
+    /// </summary>
+    public string CheckpointDirectory(string key) => Path.Combine(Root, "checkpoints", key);
+
     public string HistoryPath(string experiment) => Path.Combine(Root, "history", experiment + ".json");
 
     public string RunsDirectory => Path.Combine(Root, "runs");

@@ -40,6 +40,7 @@ public sealed class GarbageCollector(ContentStore store)
                 Remove(removed, "action", actionPath, dryRun);
                 RemoveIfExists(removed, "spec", store.SpecPath(key), dryRun);
                 RemoveIfExists(removed, "log", store.LogPath(key), dryRun);
+                RemoveIfExists(removed, "series", store.SeriesPath(key), dryRun);
                 continue;
             }
             ActionEntry? entry = store.TryGetAction(key);
@@ -53,12 +54,29 @@ public sealed class GarbageCollector(ContentStore store)
             }
         }
         // Specs and logs of steps that never finished (failed or killed) are kept with their runs only.
-        foreach (string path in Files("specs").Concat(Files("logs")))
+        foreach ((string folder, string what) in (ReadOnlySpan<(string, string)>)[("specs", "spec"), ("logs", "log"), ("series", "series")])
         {
-            string key = Path.GetFileNameWithoutExtension(path);
-            if (!keys.Contains(key) && !File.Exists(store.ActionPath(key)))
+            foreach (string path in Files(folder))
             {
-                Remove(removed, path.Contains("/specs/", StringComparison.Ordinal) ? "spec" : "log", path, dryRun);
+                string key = Path.GetFileNameWithoutExtension(path);
+                if (!keys.Contains(key) && !File.Exists(store.ActionPath(key)))
+                {
+                    Remove(removed, what, path, dryRun);
+                }
+            }
+        }
+        // Checkpoints let an interrupted step resume; keep them while a kept run still names the
+        // step and it has no result yet (a finished step removes its own).
+        string checkpoints = Path.Combine(store.Root, "checkpoints");
+        if (Directory.Exists(checkpoints))
+        {
+            foreach (string directory in Directory.EnumerateDirectories(checkpoints).Order(StringComparer.Ordinal))
+            {
+                string key = Path.GetFileName(directory);
+                if (!keys.Contains(key) || File.Exists(store.ActionPath(key)))
+                {
+                    Remove(removed, "checkpoints", directory, dryRun);
+                }
             }
         }
         long bytesKept = 0;

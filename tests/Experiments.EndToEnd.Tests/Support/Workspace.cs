@@ -12,11 +12,14 @@ internal sealed class Workspace
 
     public static string RepositoryRoot => Experiments.Tests.Shared.RepositoryPaths.Root;
 
-    /// <summary>Copies an example experiment folder (without its store) and returns the copied .exp path.</summary>
-    public string CopyExample(string folder, string file)
+    /// <summary>
+    /// Copies an example experiment folder (without its store), into <paramref name="into"/> when
+    /// given, and returns the copied .exp path.
+    /// </summary>
+    public string CopyExample(string folder, string file, string? into = null)
     {
         string source = Path.Combine(RepositoryRoot, "experiments", folder);
-        string target = Path.Combine(Root, folder);
+        string target = Path.Combine(Root, into ?? folder);
         foreach (string path in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(source, path);
