@@ -78,3 +78,10 @@ public sealed class SlurmFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>The Slurm tests' collection: not run in parallel with any other test collection.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SlurmCollection
+{
+    public const string Name = "slurm";
+}
