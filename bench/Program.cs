@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<bool, Task<int>>>(StringComparer.Ordina
     ["msbuild"] = quick => new MSBuildSuite(quick).RunAsync(),
     ["training"] = quick => new TrainingSuite(quick).RunAsync(),
     ["metrics"] = quick => new MetricsSuite(quick).RunAsync(),
+    ["slurm"] = quick => new SlurmSuite(quick).RunAsync(),
 };
 
 var quick = args.Contains("--quick", StringComparer.Ordinal);

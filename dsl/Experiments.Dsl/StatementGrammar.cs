@@ -155,6 +155,17 @@ internal static class StatementGrammar
         from span in SpanFrom(start)
         select (Statement)new SweepSamplingStatement(sampler, span);
 
+    /// <summary><c>executor NAME</c> or <c>executor NAME(args)</c>; the name and args are checked when the spec is assembled.</summary>
+    public static readonly Parser<Statement> Executor =
+        from start in Mark
+        from keyword in Keyword("executor")
+        from value in ValueGrammar.NameOrCall
+            .Where(v => v is CallValue || v is ReferenceValue { Member: null })
+            .Otherwise(t => $"expected an executor such as `local` or `slurm(partition: \"gpu\")` after `executor`, found {t.Describe()}")
+        from span in SpanFrom(start)
+        select (Statement)new ExecutorStatement(
+            value as CallValue ?? new CallValue(((ReferenceValue)value).Name, EquatableArray<Argument>.Empty, value.Span), span);
+
     /// <summary>
     /// A word where a statement should start. At the start of a line (or right after `{`) it is most likely a misspelt
     /// keyword (EXP1004 with a suggestion); later on a line it is junk after the previous statement.
@@ -186,6 +197,7 @@ internal static class StatementGrammar
             .XOr(Gate)
             .XOr(Import)
             .XOr(SweepSampling)
+            .XOr(Executor)
             .XOr(UnknownStatement)
             .Named("a statement");
 }

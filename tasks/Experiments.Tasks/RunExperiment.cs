@@ -54,6 +54,18 @@ public sealed partial class RunExperiment : ToolTask
 
     public string? Store { get; set; }
 
+    /// <summary>`exp run --executor`: local (default) or slurm (one sbatch job per step).</summary>
+    public string? Executor { get; set; }
+
+    public string? SlurmPartition { get; set; }
+
+    public string? SlurmAccount { get; set; }
+
+    public string? SlurmTime { get; set; }
+
+    /// <summary>Extra sbatch arguments, one per item (`--slurm-arg` each).</summary>
+    public string[] SlurmArgs { get; set; } = [];
+
     protected override string ToolName => "dotnet";
 
     /// <summary>Progress lines are the point of a build that runs an experiment: show them at minimal verbosity.</summary>
@@ -150,7 +162,27 @@ public sealed partial class RunExperiment : ToolTask
         {
             builder.AppendSwitchIfNotNull("--store ", Path.GetFullPath(Store));
         }
+        if (string.Equals(Command, "run", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(Executor))
+        {
+            builder.AppendSwitchIfNotNull("--executor ", Executor);
+            AppendIfSet(builder, "--partition ", SlurmPartition);
+            AppendIfSet(builder, "--account ", SlurmAccount);
+            AppendIfSet(builder, "--time ", SlurmTime);
+            foreach (string arg in SlurmArgs.Where(a => !string.IsNullOrWhiteSpace(a)))
+            {
+                // One token with `=`, so an argument that starts with `--` is not read as an option of exp.
+                builder.AppendSwitchIfNotNull("--slurm-arg=", arg);
+            }
+        }
         return builder.ToString();
+    }
+
+    private static void AppendIfSet(CommandLineBuilder builder, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            builder.AppendSwitchIfNotNull(name, value);
+        }
     }
 
     /// <summary><c>-p:Param_lr=1e-3</c> on the build's command line (a global property) overrides param <c>lr</c>.</summary>

@@ -30,10 +30,12 @@ internal static class RunCommand
                 result.AddError("--jobs must be at least 1.");
             }
         });
+        ExecutorOptions executor = ExecutorOptions.Create();
         var command = new Command("run", "Run an experiment: execute the steps whose inputs changed and reuse the rest from the store.")
         {
             file, parameters, jobs, store, json,
         };
+        executor.AddTo(command);
         command.SetAction((result, cancellationToken) => ExecuteAsync(
             services,
             result.GetValue(file)!,
@@ -41,12 +43,13 @@ internal static class RunCommand
             result.GetValue(jobs),
             result.GetValue(store),
             result.GetValue(json),
+            executor.Read(result),
             cancellationToken));
         return command;
     }
 
     private static async Task<int> ExecuteAsync(
-        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, CancellationToken cancellationToken)
+        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, ExecutorChoice requested, CancellationToken cancellationToken)
     {
         // Engine time: everything after process start-up (parse, compile, schedule, execute).
         var engineTime = System.Diagnostics.Stopwatch.StartNew();
@@ -61,6 +64,13 @@ internal static class RunCommand
             }
             return ExitCodes.SpecError;
         }
+        (ExecutorChoice? executor, string? executorError) = requested.Resolve(graph.Spec.Executor);
+        if (executor is null || (executor.Slurm && !Engine.Slurm.SlurmClient.IsAvailable()))
+        {
+            services.Error.WriteLine("exp: error: " + (executorError
+                ?? "the slurm executor needs the Slurm commands (sbatch, squeue, scancel) on PATH; `sbatch` was not found."));
+            return ExitCodes.SpecError;
+        }
 
         string storePath = StoreLocation.Resolve(storeOption, file);
         var store = new ContentStore(storePath);
@@ -72,14 +82,14 @@ internal static class RunCommand
             var console = services.CreateConsole();
             var live = new LiveRunObserver(console, graph.Nodes.Count);
             var observer = new CollectingObserver(live, warnings);
-            summary = await live.RunAsync(() => new Scheduler(store, options, observer).RunAsync(graph, cancellationToken)).ConfigureAwait(false);
+            summary = await live.RunAsync(() => new Scheduler(store, options, observer, executor.Create(store, graph, observer)).RunAsync(graph, cancellationToken)).ConfigureAwait(false);
         }
         else
         {
             // With --json, stdout carries only the document; progress goes to stderr.
             TextWriter progress = json ? services.Error : services.Output;
             var observer = new CollectingObserver(new PlainRunObserver(progress, services.Error), warnings);
-            summary = await new Scheduler(store, options, observer).RunAsync(graph, cancellationToken).ConfigureAwait(false);
+            summary = await new Scheduler(store, options, observer, executor.Create(store, graph, observer)).RunAsync(graph, cancellationToken).ConfigureAwait(false);
         }
 
         if (json)
@@ -124,6 +134,8 @@ internal static class RunCommand
         public void StepFinished(NodeOutcome outcome) => inner.StepFinished(outcome);
 
         public void StepWaiting(Engine.Compile.StepNode node) => inner.StepWaiting(node);
+
+        public void StepSubmitted(Engine.Compile.StepNode node, string jobId, bool attached) => inner.StepSubmitted(node, jobId, attached);
 
         public void Warning(Diagnostic diagnostic)
         {

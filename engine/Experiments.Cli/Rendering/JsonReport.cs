@@ -39,6 +39,10 @@ internal static class JsonReport
             {
                 writer.WriteString("log", outcome.LogPath);
             }
+            if (outcome.JobId is not null)
+            {
+                writer.WriteString("job", outcome.JobId);
+            }
             if (outcome.Entry is not null)
             {
                 writer.WriteStartObject("outputs");

@@ -39,11 +39,20 @@ internal sealed class PlainRunObserver(TextWriter output, TextWriter error) : IR
             case NodeStatus.Skipped:
                 Write(output, $"skipped {outcome.Node.Id}: {outcome.Message}");
                 break;
+            case NodeStatus.Cancelled when outcome.JobId is not null:
+                // Say what became of the batch job: cancelled, or left running for a later run.
+                Write(output, $"cancel  {outcome.Node.Id}: {outcome.Message}");
+                break;
         }
     }
 
     public void StepWaiting(StepNode node) =>
         Write(output, $"waiting {node.Id}: for the same step (same key) being computed by another node or exp process");
+
+    public void StepSubmitted(StepNode node, string jobId, bool attached) =>
+        Write(output, attached
+            ? $"attach  {node.Id}: job {jobId} (submitted by an earlier run, still queued or running)"
+            : $"submit  {node.Id}: job {jobId}");
 
     public void Warning(Diagnostic diagnostic) => Write(error, diagnostic.Format());
 

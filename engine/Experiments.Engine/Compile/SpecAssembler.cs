@@ -35,6 +35,8 @@ public sealed class SpecAssembler(DocumentLoader load)
         long seed = 0;
         SeedStatement? seedStatement = null;
         SweepSamplingStatement? sampler = null;
+        ExecutorStatement? executorStatement = null;
+        ExecutorSettings? executor = null;
         foreach (Statement statement in statements)
         {
             switch (statement)
@@ -56,6 +58,13 @@ public sealed class SpecAssembler(DocumentLoader load)
                 case SweepSamplingStatement s:
                     sampler = s;
                     break;
+                case ExecutorStatement s when executorStatement is not null:
+                    diagnostics.Error(DiagnosticCodes.BadExecutor, s.Span, $"the executor is already set at {executorStatement.Span}.");
+                    break;
+                case ExecutorStatement s:
+                    executorStatement = s;
+                    executor = ExecutorSettings.Read(s, diagnostics);
+                    break;
             }
         }
 
@@ -67,7 +76,10 @@ public sealed class SpecAssembler(DocumentLoader load)
             statements.OfType<StepDeclaration>().ToEquatableArray(),
             statements.OfType<GateStatement>().ToEquatableArray(),
             sampler,
-            root.NameSpan);
+            root.NameSpan)
+        {
+            Executor = executor,
+        };
     }
 
     private void Collect(ExperimentDocument document, List<Statement> into, Stack<string> visiting, DiagnosticBag diagnostics)

@@ -30,6 +30,7 @@ public static class DiagnosticCodes
     public const string BadSampler = "EXP2021";
     public const string FileNotFound = "EXP2022";
     public const string TooManyVariants = "EXP2023";
+    public const string BadExecutor = "EXP2024";
 
     // EXP3xxx: runtime.
     public const string StepFailed = "EXP3001";

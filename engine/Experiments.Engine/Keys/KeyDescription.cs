@@ -88,13 +88,7 @@ public sealed record KeyDescription(
         }
         writer.WriteEndObject();
         writer.WriteString("kind", Kind);
-        writer.WriteStartObject("params");
-        foreach ((string name, CanonicalValue value) in Params.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            writer.WritePropertyName(name);
-            value.Write(writer);
-        }
-        writer.WriteEndObject();
+        WriteParams(writer, Params);
         writer.WriteStartObject("sources");
         foreach ((string name, string digest) in Sources.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -102,6 +96,18 @@ public sealed record KeyDescription(
         }
         writer.WriteEndObject();
         writer.WriteNumber("version", Version);
+    }
+
+    /// <summary>The <c>params</c> object: sorted by name, each value canonical (also used by recipes).</summary>
+    internal static void WriteParams(Utf8JsonWriter writer, IReadOnlyDictionary<string, CanonicalValue> parameters)
+    {
+        writer.WriteStartObject("params");
+        foreach ((string name, CanonicalValue value) in parameters.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            writer.WritePropertyName(name);
+            value.Write(writer);
+        }
+        writer.WriteEndObject();
     }
 
     /// <summary>Reads a description back from <see cref="CanonicalJson"/>.</summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Experiments.Engine.Compile;
+using Experiments.Engine.Kinds;
 
 namespace Experiments.Engine.Keys;
 
@@ -12,18 +13,31 @@ public static class StepKeys
         StepNode node,
         long experimentSeed,
         IReadOnlyDictionary<string, string> inputDigests,
+        IReadOnlyDictionary<string, string> sourceDigests) =>
+        Describe(node.Kind, node.Params, experimentSeed, inputDigests, sourceDigests);
+
+    /// <summary>
+    /// The same computation from a kind and its canonical parameters, for a step resolved away from
+    /// its graph (a Slurm job completing a <see cref="Store.StepRecipe"/>): one function, so the key
+    /// is the one a local run computes.
+    /// </summary>
+    public static KeyDescription Describe(
+        StepKind kind,
+        IReadOnlyDictionary<string, CanonicalValue> parameters,
+        long experimentSeed,
+        IReadOnlyDictionary<string, string> inputDigests,
         IReadOnlyDictionary<string, string> sourceDigests)
     {
-        IReadOnlyDictionary<string, string> environment = node.Kind.EnvironmentFacets(node.Params);
+        IReadOnlyDictionary<string, string> environment = kind.EnvironmentFacets(parameters);
         var unseeded = new KeyDescription(
-            node.Kind.Name, node.Kind.Schema.Version, node.Params, inputDigests, sourceDigests, 0, environment);
+            kind.Name, kind.Schema.Version, parameters, inputDigests, sourceDigests, 0, environment);
         string withoutSeed = unseeded.WithoutSeedJson();
         // The seed comes from everything in the key except params that must not move it.
-        string seedBasis = node.Kind.Schema.Params.Any(p => !p.AffectsSeed)
+        string seedBasis = kind.Schema.Params.Any(p => !p.AffectsSeed)
             ? (unseeded with
             {
-                Params = node.Params
-                    .Where(p => node.Kind.Schema.FindParam(p.Key)?.AffectsSeed != false)
+                Params = parameters
+                    .Where(p => kind.Schema.FindParam(p.Key)?.AffectsSeed != false)
                     .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             }).WithoutSeedJson()
             : withoutSeed;

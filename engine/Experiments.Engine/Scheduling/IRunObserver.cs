@@ -17,6 +17,14 @@ public interface IRunObserver
     void StepWaiting(StepNode node);
 
     void Warning(Diagnostic diagnostic);
+
+    /// <summary>
+    /// An executor handed the step to a batch system as job <paramref name="jobId"/>, or found the
+    /// job an earlier run submitted for it still queued or running (<paramref name="attached"/>).
+    /// </summary>
+    void StepSubmitted(StepNode node, string jobId, bool attached)
+    {
+    }
 }
 
 /// <summary>An observer that ignores everything (tests, benchmarks).</summary>

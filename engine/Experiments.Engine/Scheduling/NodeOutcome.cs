@@ -31,5 +31,8 @@ public sealed record NodeOutcome(StepNode Node, NodeStatus Status)
     /// <summary>The step's log in the store, when it executed.</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>The batch job that executed it (or was cancelled), when an executor submitted one.</summary>
+    public string? JobId { get; init; }
+
     public bool Succeeded => Status is NodeStatus.Ran or NodeStatus.Cached;
 }

@@ -31,19 +31,7 @@ public sealed class StatusPlanner(ContentStore store)
             StepNode? pending = node.Inputs.Select(i => i.Source).FirstOrDefault(s => !plans[s.Index].Cached);
             if (pending is not null)
             {
-                var reasons = new List<string>();
-                KeyDescription? previous = history.Previous(node.Id);
-                if (previous is not null)
-                {
-                    // Compare everything but the inputs, which are not known until upstream runs.
-                    KeyDescription candidate = StepKeys.Describe(node, graph.Seed, previous.Inputs, sourceDigests);
-                    reasons.AddRange(KeyDiff.Explain(previous, candidate, node).Where(r => r.StartsWith("param ", StringComparison.Ordinal) || r.StartsWith("kind ", StringComparison.Ordinal) || r.StartsWith("file ", StringComparison.Ordinal)));
-                }
-                else
-                {
-                    reasons.Add(KeyDiff.NewStep);
-                }
-                reasons.Add($"upstream {pending.Id} will run");
+                List<string> reasons = PendingReasons.Explain(history.Previous(node.Id), node, graph.Seed, sourceDigests, pending);
                 plans[node.Index] = new PlannedStep(node, false, null, reasons);
                 continue;
             }

@@ -14,6 +14,9 @@ public sealed record ExperimentSpec(
     SweepSamplingStatement? Sampler,
     SourceSpan Span)
 {
+    /// <summary>The experiment's <c>executor</c> statement, checked; null when it has none (then: local).</summary>
+    public ExecutorSettings? Executor { get; init; }
+
     /// <summary>The folder paths in the experiment are relative to.</summary>
     public string BaseDirectory => Path.GetDirectoryName(Path.GetFullPath(File)) ?? ".";
 }

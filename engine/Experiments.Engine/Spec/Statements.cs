@@ -39,6 +39,9 @@ public sealed record ImportStatement(string Path, SourceSpan Span) : Statement(S
 /// <summary><c>sweep random(8)</c>: run a seeded sample of the sweep's variants instead of all of them.</summary>
 public sealed record SweepSamplingStatement(CallValue Sampler, SourceSpan Span) : Statement(Span);
 
+/// <summary><c>executor slurm(partition: "gpu", time: "2:00:00")</c> or <c>executor local</c>: where `exp run` runs the steps.</summary>
+public sealed record ExecutorStatement(CallValue Executor, SourceSpan Span) : Statement(Span);
+
 /// <summary>
 /// What the parser makes of one file: an optional <c>experiment NAME { ... }</c> block (a file
 /// without one is a library for <c>import</c>) and its statements, in source order. Imports written

@@ -36,4 +36,6 @@ public sealed record ActionEntry
 [JsonSerializable(typeof(ActionEntry))]
 [JsonSerializable(typeof(RunRecord))]
 [JsonSerializable(typeof(StepSpecRecord))]
+[JsonSerializable(typeof(RecipeResult))]
+[JsonSerializable(typeof(Slurm.SlurmJobRecord))]
 internal sealed partial class StoreJson : JsonSerializerContext;

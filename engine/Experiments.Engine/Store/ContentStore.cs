@@ -8,7 +8,7 @@ namespace Experiments.Engine.Store;
 /// SHA-256, an action cache under <c>actions/ab/KEY.json</c>, step specs, logs, locks and a
 /// temporary folder on the same filesystem so every write can end in an atomic rename.
 /// </summary>
-public sealed class ContentStore
+public sealed partial class ContentStore
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _directories = new(StringComparer.Ordinal);
 

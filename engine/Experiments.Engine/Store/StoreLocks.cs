@@ -10,9 +10,18 @@ public static class StoreLocks
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Waits until this process holds the lock for <paramref name="key"/>.</summary>
-    public static async Task<IDisposable> AcquireKeyAsync(ContentStore store, string key, Action? onWait, CancellationToken cancellationToken)
+    public static Task<IDisposable> AcquireKeyAsync(ContentStore store, string key, Action? onWait, CancellationToken cancellationToken) =>
+        AcquireFileAsync(store, Path.Combine(store.Root, "locks", key[..2], key + ".lock"), onWait, cancellationToken);
+
+    /// <summary>
+    /// Held while an executor decides whether a recipe's job exists and submits it, so two runs
+    /// on one store submit a recipe once (the second finds the first one's job record).
+    /// </summary>
+    public static Task<IDisposable> AcquireRecipeAsync(ContentStore store, string recipe, CancellationToken cancellationToken) =>
+        AcquireFileAsync(store, Path.Combine(store.Root, "locks", "recipes", recipe[..2], recipe + ".lock"), null, cancellationToken);
+
+    private static async Task<IDisposable> AcquireFileAsync(ContentStore store, string path, Action? onWait, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(store.Root, "locks", key[..2], key + ".lock");
         store.EnsureDirectoryFor(path);
         bool told = false;
         while (true)

@@ -32,6 +32,24 @@ public sealed class ExperimentProjectTests(SdkFixture sdk) : IClassFixture<SdkFi
         throw new InvalidOperationException($"`{needle}` is not in the text.");
     }
 
+    [Slurm.SlurmFact]
+    public async Task ExperimentExecutor_slurm_runs_every_step_as_a_slurm_job_with_the_project_s_job_settings()
+    {
+        Slurm.SlurmCluster.EnsureAvailable();
+        string root = sdk.NewWorkspace();
+        string project = Path.Combine(root, "experiments", "quickstart", "quickstart.exproj");
+        string store = Path.Combine(root, "slurm-store");
+
+        BuildResult built = await sdk.BuildAsync(root, project, "-p:ExperimentExecutor=slurm", "-p:ExperimentSlurmTime=10", $"-p:ExperimentStore={store}");
+
+        Assert.True(built.ExitCode == 0, built.ToString());
+        Assert.Contains("quickstart: 13 steps, 8 variant(s): 13 ran, 0 cached, 0 failed, 0 skipped", built.Output);
+        Assert.Equal(13, Regex.Matches(built.Output, @"^[ \t]*submit\s+\S+: job \d+", RegexOptions.Multiline).Count);
+        Dictionary<string, string> jobs = await Slurm.SlurmCluster.JobsOfStoreAsync(store);
+        Assert.Equal(13, jobs.Count);
+        Assert.Equal("00:10:00", (await Slurm.SlurmCluster.ShowJobAsync(jobs.Keys.First()))["TimeLimit"]);
+    }
+
     [Fact]
     public async Task A_build_runs_the_experiment_a_second_is_up_to_date_in_one_line_and_a_param_reruns_exactly_what_depends_on_it()
     {

@@ -112,7 +112,10 @@ public sealed class SdkFixture : IAsyncLifetime
         {
             info.Environment.Remove(name);
         }
-        (int exitCode, string output, string error) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(4));
+        // A guard against a hung build, not a speed test: since training landed the package carries
+        // libtorch (about 150 MB); packing took 80 s alone and over 4 minutes beside the other test
+        // assemblies on 2 loaded cores.
+        (int exitCode, string output, string error) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(10));
         return new BuildResult(exitCode, output + error);
     }
 }

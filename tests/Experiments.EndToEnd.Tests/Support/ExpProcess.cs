@@ -20,7 +20,10 @@ internal static class ExpProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "exp.dll");
 
-    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    /// <summary>The same CLI with test-only step kinds (tests/Experiments.TestHost).</summary>
+    public static string TestHostDll => Path.Combine(AppContext.BaseDirectory, "exp-testhost.dll");
+
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? dll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +34,7 @@ internal static class ExpProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(Dll);
+        info.ArgumentList.Add(dll ?? Dll);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -48,9 +51,9 @@ internal static class ExpProcess
     public static async Task<ExpResult> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, args, null);
 
-    public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment)
+    public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment, string? dll = null)
     {
-        (int exitCode, string output, string error) = await ChildProcess.RunAsync(StartInfo(workingDirectory, args, environment), TimeSpan.FromMinutes(3));
+        (int exitCode, string output, string error) = await ChildProcess.RunAsync(StartInfo(workingDirectory, args, environment, dll), TimeSpan.FromMinutes(3));
         return new ExpResult(exitCode, output, error);
     }
 }

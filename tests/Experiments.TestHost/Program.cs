@@ -1,0 +1,11 @@
+using Experiments.Cli;
+using Experiments.Engine.Kinds;
+using Experiments.Steps;
+using Experiments.TestHost;
+
+var services = new CliServices(
+    new StepKindRegistry([.. BuiltInKinds.All, new HoldGpuKind(), new SleepKind()]),
+    Console.Out,
+    Console.Error,
+    Interactive: false);
+return await CliApp.InvokeAsync(args, services);
