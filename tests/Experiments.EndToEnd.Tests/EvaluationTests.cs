@@ -20,7 +20,7 @@ public sealed class EvaluationTests
         var workspace = new Workspace();
         string file = workspace.CopyExample("sentiment", "sentiment.exp");
 
-        ExpResult run = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null);
+        ExpResult run = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null, limit: TimeSpan.FromMinutes(15));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         JsonElement[] steps = run.Json.GetProperty("steps").EnumerateArray().ToArray();

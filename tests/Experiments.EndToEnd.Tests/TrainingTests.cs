@@ -13,6 +13,9 @@ public sealed class TrainingTests
     // Small enough for CI on 2 cores, large enough to checkpoint (save_steps 5 below).
     private static readonly string[] s_small = ["-p", "examples=300", "-p", "pretrain_steps=24", "-p", "finetune_steps=6", "-p", "save_every=5"];
 
+    // Training is CPU-bound: on a busy 2-core machine these runs take minutes, not seconds.
+    private static readonly TimeSpan s_trainingLimit = TimeSpan.FromMinutes(15);
+
     private static Dictionary<string, string> Outputs(ExpResult result) =>
         result.Json.GetProperty("steps").EnumerateArray().ToDictionary(
             s => s.GetProperty("id").GetString()!,
@@ -24,7 +27,7 @@ public sealed class TrainingTests
         var workspace = new Workspace();
         string file = workspace.CopyExample("arithmetic", "arithmetic.exp");
 
-        ExpResult first = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null);
+        ExpResult first = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null, limit: s_trainingLimit);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         JsonElement[] steps = first.Json.GetProperty("steps").EnumerateArray().ToArray();
@@ -39,7 +42,7 @@ public sealed class TrainingTests
         Assert.All(scores, s => Assert.InRange(s.GetProperty("metrics").GetProperty("exact_match").GetDouble(), 0, 1));
         Assert.All(scores, s => Assert.True(s.GetProperty("metrics").GetProperty("perplexity").GetDouble() >= 1));
 
-        ExpResult second = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null);
+        ExpResult second = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. s_small], null, limit: s_trainingLimit);
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.All(second.Json.GetProperty("steps").EnumerateArray(), s => Assert.Equal("cached", s.GetProperty("status").GetString()));
@@ -52,7 +55,7 @@ public sealed class TrainingTests
         var workspace = new Workspace();
         string[] args = ["-p", "examples=300", "-p", "pretrain_steps=40", "-p", "finetune_steps=6", "-p", "save_every=5"];
         string reference = workspace.CopyExample("arithmetic", "arithmetic.exp", "reference");
-        ExpResult uninterrupted = await ExpProcess.RunAsync(workspace.Root, ["run", reference, "--json", .. args], null);
+        ExpResult uninterrupted = await ExpProcess.RunAsync(workspace.Root, ["run", reference, "--json", .. args], null, limit: s_trainingLimit);
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
 
         string file = workspace.CopyExample("arithmetic", "arithmetic.exp", "victim");
@@ -63,7 +66,7 @@ public sealed class TrainingTests
             _ = process.StandardError.ReadToEndAsync();
             // Kill as soon as pretraining has written a checkpoint (every 5 steps here).
             var deadline = Stopwatch.StartNew();
-            while (!HasCheckpoint(checkpoints) && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(3))
+            while (!HasCheckpoint(checkpoints) && !process.HasExited && deadline.Elapsed < s_trainingLimit)
             {
                 await Task.Delay(20);
             }
@@ -73,7 +76,7 @@ public sealed class TrainingTests
         }
         Assert.True(HasCheckpoint(checkpoints));
 
-        ExpResult resumed = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. args], null);
+        ExpResult resumed = await ExpProcess.RunAsync(workspace.Root, ["run", file, "--json", .. args], null, limit: s_trainingLimit);
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Equal(Outputs(uninterrupted), Outputs(resumed));

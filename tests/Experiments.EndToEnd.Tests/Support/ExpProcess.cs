@@ -51,9 +51,9 @@ internal static class ExpProcess
     public static async Task<ExpResult> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, args, null);
 
-    public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment, string? dll = null)
+    public static async Task<ExpResult> RunAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment, string? dll = null, TimeSpan? limit = null)
     {
-        (int exitCode, string output, string error) = await ChildProcess.RunAsync(StartInfo(workingDirectory, args, environment, dll), TimeSpan.FromMinutes(3));
+        (int exitCode, string output, string error) = await ChildProcess.RunAsync(StartInfo(workingDirectory, args, environment, dll), limit ?? TimeSpan.FromMinutes(3));
         return new ExpResult(exitCode, output, error);
     }
 }
