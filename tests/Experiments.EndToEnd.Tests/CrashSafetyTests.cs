@@ -61,7 +61,7 @@ public sealed class CrashSafetyTests
             }
             await process.WaitForExitAsync();
 
-            ExpResult verify = await ExpProcess.RunAsync(workspace.Root, "verify", "--store", store);
+            ExpResult verify = await ExpProcess.RunAsync(workspace.Root, ["verify", "--store", store], null, dll: ExpProcess.TestHostDll);
             Assert.True(verify.ExitCode == 0, $"trial {trial} (killed after start #{killAfterStarts} + {extraMs} ms): {verify}");
 
             ExpResult rerun = await ExpProcess.RunAsync(workspace.Root, "run", file, "--json");
@@ -74,9 +74,17 @@ public sealed class CrashSafetyTests
     [Fact]
     public async Task Ctrl_c_cancels_cleanly_with_exit_code_130()
     {
+        // A step that runs until cancelled (the test host's `sleep`), so the interrupt always lands
+        // mid-step: the data kinds of the heavy experiment can all finish before a loaded machine
+        // delivers the signal.
         var workspace = new Workspace();
-        string file = workspace.Write("cancel/crash.exp", Experiment);
-        using var process = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, "--jobs", "1"]))!;
+        string file = workspace.Write("cancel/crash.exp", """
+            experiment cancel {
+              data first  = sleep(seconds: 120)
+              data second = sleep(first, seconds: 1, tag: 2)
+            }
+            """);
+        using var process = Process.Start(ExpProcess.StartInfo(workspace.Root, ["run", file, "--jobs", "1"], dll: ExpProcess.TestHostDll))!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         // Wait until a step has started, then interrupt as a terminal would.
@@ -96,7 +104,7 @@ public sealed class CrashSafetyTests
         Assert.True(process.ExitCode == 130, report);
         Assert.True(report.Contains("cancelled"), report);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(store, "tmp")));
-        ExpResult verify = await ExpProcess.RunAsync(workspace.Root, "verify", "--store", store);
+        ExpResult verify = await ExpProcess.RunAsync(workspace.Root, ["verify", "--store", store], null, dll: ExpProcess.TestHostDll);
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 }
