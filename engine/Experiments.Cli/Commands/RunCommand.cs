@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Experiments.Cli.Frontend;
 using Experiments.Cli.Rendering;
+using Experiments.Cli.Tracking;
 using Experiments.Engine.Compile;
 using Experiments.Engine.Diagnostics;
 using Experiments.Engine.Scheduling;
 using Experiments.Engine.Store;
+using Experiments.Tracking.Gates;
 
 namespace Experiments.Cli.Commands;
 
@@ -30,9 +32,12 @@ internal static class RunCommand
                 result.AddError("--jobs must be at least 1.");
             }
         });
+        Option<bool> strict = TrackingOptions.Strict();
+        Option<bool> noGates = TrackingOptions.NoGates();
+        Option<string?> gateSummary = TrackingOptions.GateSummary();
         var command = new Command("run", "Run an experiment: execute the steps whose inputs changed and reuse the rest from the store.")
         {
-            file, parameters, jobs, store, json,
+            file, parameters, jobs, store, json, strict, noGates, gateSummary,
         };
         command.SetAction((result, cancellationToken) => ExecuteAsync(
             services,
@@ -41,12 +46,16 @@ internal static class RunCommand
             result.GetValue(jobs),
             result.GetValue(store),
             result.GetValue(json),
+            new RunSettings(result.GetValue(strict), !result.GetValue(noGates), result.GetValue(gateSummary)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(
-        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, CancellationToken cancellationToken)
+    /// <summary>The tracking switches of a run.</summary>
+    internal sealed record RunSettings(bool Strict, bool Gates, string? GateSummaryPath);
+
+    internal static async Task<int> ExecuteAsync(
+        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, RunSettings settings, CancellationToken cancellationToken)
     {
         // Engine time: everything after process start-up (parse, compile, schedule, execute).
         var engineTime = System.Diagnostics.Stopwatch.StartNew();
@@ -64,6 +73,11 @@ internal static class RunCommand
 
         string storePath = StoreLocation.Resolve(storeOption, file);
         var store = new ContentStore(storePath);
+        await using RunTracking? tracking = RunTracking.Begin(services, renderer, store, graph, parameters, settings.Strict);
+        if (tracking is null)
+        {
+            return ExitCodes.SpecError;
+        }
         var options = new RunOptions { Jobs = jobs };
         var warnings = new List<Diagnostic>();
         RunSummary summary;
@@ -72,23 +86,49 @@ internal static class RunCommand
             var console = services.CreateConsole();
             var live = new LiveRunObserver(console, graph.Nodes.Count);
             var observer = new CollectingObserver(live, warnings);
-            summary = await live.RunAsync(() => new Scheduler(store, options, observer).RunAsync(graph, cancellationToken)).ConfigureAwait(false);
+            summary = await live.RunAsync(() => new Scheduler(store, options, observer, tracking.Sinks).RunAsync(graph, cancellationToken)).ConfigureAwait(false);
         }
         else
         {
             // With --json, stdout carries only the document; progress goes to stderr.
             TextWriter progress = json ? services.Error : services.Output;
             var observer = new CollectingObserver(new PlainRunObserver(progress, services.Error), warnings);
-            summary = await new Scheduler(store, options, observer).RunAsync(graph, cancellationToken).ConfigureAwait(false);
+            summary = await new Scheduler(store, options, observer, tracking.Sinks).RunAsync(graph, cancellationToken).ConfigureAwait(false);
         }
+        tracking.Complete(summary);
+
+        int exitCode = summary.ExitCode;
+        IReadOnlyList<GateResult> gates = [];
+        if (exitCode == ExitCodes.Ok && settings.Gates && graph.Gates.Count > 0)
+        {
+            gates = await tracking.EvaluateGatesAsync(summary, settings.GateSummaryPath, cancellationToken).ConfigureAwait(false);
+            if (gates.Any(g => !g.Passed))
+            {
+                exitCode = ExitCodes.GateFailed;
+            }
+        }
+        await tracking.FinishAsync(cancellationToken).ConfigureAwait(false);
 
         if (json)
         {
             await using Stream stdout = services.OpenStandardOutput();
-            JsonReport.WriteRun(stdout, summary with { EngineSeconds = engineTime.Elapsed.TotalSeconds }, storePath, warnings);
+            JsonReport.WriteRun(stdout, summary with { EngineSeconds = engineTime.Elapsed.TotalSeconds }, storePath, warnings, exitCode, writer =>
+            {
+                writer.WriteString("run", tracking.RunId);
+                GateJson.Write(writer, gates);
+            });
         }
         WriteSummary(json ? services.Error : services.Output, summary);
-        return summary.ExitCode;
+        TextWriter output = json ? services.Error : services.Output;
+        if (gates.Count > 0)
+        {
+            output.WriteLine($"  gates: {gates.Count(g => g.Passed)} passed, {gates.Count(g => !g.Passed)} failed");
+        }
+        if (tracking.RunId is { } runId)
+        {
+            output.WriteLine($"  run {runId[..8]} recorded (exp show {runId[..8]})");
+        }
+        return exitCode;
     }
 
     private static void WriteSummary(TextWriter output, RunSummary summary)

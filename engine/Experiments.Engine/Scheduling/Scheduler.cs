@@ -19,13 +19,15 @@ public sealed class Scheduler
     private readonly RunOptions _options;
     private readonly IRunObserver _observer;
     private readonly StepExecutor _executor;
+    private readonly IStepMetricSinks? _metricSinks;
 
-    public Scheduler(ContentStore store, RunOptions options, IRunObserver observer)
+    public Scheduler(ContentStore store, RunOptions options, IRunObserver observer, IStepMetricSinks? metricSinks = null)
     {
         _store = store;
         _options = options;
         _observer = observer;
         _executor = new StepExecutor(store);
+        _metricSinks = metricSinks;
     }
 
     public async Task<RunSummary> RunAsync(StepGraph graph, CancellationToken cancellationToken)
@@ -138,7 +140,8 @@ public sealed class Scheduler
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                ActionEntry entry = await scheduler._executor.ExecuteAsync(spec, node.Kind, progress, cancellationToken).ConfigureAwait(false);
+                ActionEntry entry = await scheduler._executor.ExecuteAsync(
+                    spec, node.Kind, progress, cancellationToken, scheduler._metricSinks?.ForStep(node, key)).ConfigureAwait(false);
                 return new NodeOutcome(node, NodeStatus.Ran)
                 {
                     Description = description, Entry = entry, Seconds = stopwatch.Elapsed.TotalSeconds, Message = reason, LogPath = Store.LogPath(key),
