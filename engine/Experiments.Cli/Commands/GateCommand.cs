@@ -60,7 +60,7 @@ internal static class GateCommand
         }
         var store = new ContentStore(StoreLocation.Resolve(storeOption, file));
         IReadOnlyList<GateResult> results = await GateRunner.EvaluateAsync(
-            store, graph, GateRunner.FromLedger(ledger, store, run), MlflowSettings.FromEnvironment(), cancellationToken).ConfigureAwait(false);
+            store, graph, GateRunner.FromLedger(ledger, store, run), MlflowSettings.FromEnvironment(services.ReadEnvironment), cancellationToken).ConfigureAwait(false);
         renderer.Write(GateEvaluator.Diagnostics(results));
         string text = GateSummary.Markdown(graph.ExperimentName, run.Id, results);
         GateRunner.WriteSummary(text, summaryPath, services.Error);

@@ -29,7 +29,7 @@ internal static class MlflowCommand
 
     private static async Task<int> SyncAsync(CliServices services, string? file, string? storeOption, double timeout, CancellationToken cancellationToken)
     {
-        if (MlflowSettings.FromEnvironment() is not { } settings)
+        if (MlflowSettings.FromEnvironment(services.ReadEnvironment) is not { } settings)
         {
             services.Error.WriteLine("exp: error: MLFLOW_TRACKING_URI is not set (or is not an http(s) URI): there is no MLflow server to sync to.");
             return ExitCodes.SpecError;

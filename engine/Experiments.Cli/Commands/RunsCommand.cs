@@ -47,12 +47,17 @@ internal static class RunsCommand
             return ExitCodes.SpecError;
         }
         var rows = new List<RunDetails>();
-        foreach (LedgerRun run in ledger.ListRuns(includeChildren: all, limit: 100_000))
+        foreach (LedgerRun run in ledger.ListRuns(limit: 100_000))
         {
-            RunDetails details = ledger.Details(run);
-            if (parsed.All(f => f.Matches(details)))
+            // With --all, each invocation is followed by its variants.
+            IEnumerable<LedgerRun> members = all ? ledger.Children(run.Id).Prepend(run) : [run];
+            foreach (LedgerRun member in members)
             {
-                rows.Add(details);
+                RunDetails details = ledger.Details(member);
+                if (parsed.All(f => f.Matches(details)))
+                {
+                    rows.Add(details);
+                }
             }
             if (rows.Count >= limit)
             {
@@ -68,8 +73,10 @@ internal static class RunsCommand
         table.RightAligned.Add(4);
         foreach (RunDetails run in rows)
         {
-            int ran = run.Steps.Count(s => s.Status == "ran") + run.Children.Sum(c => ledger.Steps(c.Id).Count(s => s.Status == "ran"));
-            int cached = run.Steps.Count(s => s.Status == "cached") + run.Children.Sum(c => ledger.Steps(c.Id).Count(s => s.Status == "cached"));
+            // A node shared by several variants counts once.
+            RunStepRow[] steps = run.Children.SelectMany(c => ledger.Steps(c.Id)).Concat(run.Steps).DistinctBy(s => s.Node).ToArray();
+            int ran = steps.Count(s => s.Status == "ran");
+            int cached = steps.Count(s => s.Status == "cached");
             table.Add(
                 (run.Run.ParentId is null ? "" : "  ") + run.Run.ShortId,
                 run.Run.Experiment,

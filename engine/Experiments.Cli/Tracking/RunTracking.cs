@@ -85,7 +85,7 @@ internal sealed class RunTracking : IAsyncDisposable
             return null;
         }
 
-        MlflowSettings? mlflow = MlflowSettings.FromEnvironment();
+        MlflowSettings? mlflow = MlflowSettings.FromEnvironment(services.ReadEnvironment);
         RunLedger? ledger = null;
         RunTracker? tracker = null;
         try

@@ -46,7 +46,7 @@ public sealed class MlflowException(MlflowFailure failure, string message, strin
         {
             throw;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or OperationCanceledException or IOException)
+        catch (Exception exception) when (exception is HttpRequestException or ApiRequestException or TimeoutRejectedException or OperationCanceledException or IOException)
         {
             string reason = exception is TimeoutRejectedException or OperationCanceledException ? "timed out" : "connection failed";
             throw new MlflowException(MlflowFailure.Ambiguous, $"{what}: {reason} ({Describe(exception)}).", inner: exception);
@@ -96,6 +96,18 @@ public sealed class MlflowException(MlflowFailure failure, string message, strin
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private static string Describe(Exception exception) =>
-        exception.InnerException is { } inner && exception is HttpRequestException ? inner.Message : exception.GetType().Name;
+    /// <summary>The innermost transport message (e.g. "Connection refused"); never a URI with credentials, which settings strip.</summary>
+    private static string Describe(Exception exception)
+    {
+        if (exception is TimeoutRejectedException or OperationCanceledException)
+        {
+            return "no answer in time";
+        }
+        Exception inner = exception;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+        return inner.Message;
+    }
 }

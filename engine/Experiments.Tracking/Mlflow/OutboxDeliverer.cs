@@ -112,6 +112,15 @@ public sealed class OutboxDeliverer(RunLedger ledger, string storeRoot, IMlflowA
                         return (sent, rejected, false);
                     }
                 }
+                catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+                {
+                    // An answer we cannot read (a proxy's page, a changed API): keep the request and move on.
+                    var failure = new MlflowException(MlflowFailure.Ambiguous, $"{pending.Kind}: unexpected answer ({unexpected.GetType().Name}: {unexpected.Message}).", inner: unexpected);
+                    ledger.RecordFailure(pending.Id, failure.Message);
+                    problems.Add(failure);
+                    held.Add(pending.RunId);
+                    stuck = true;
+                }
             }
         }
     }
