@@ -107,11 +107,15 @@ public sealed class MlflowStandIn : IAsyncDisposable
         WebApplication app = builder.Build();
         var standIn = new MlflowStandIn(app, prefix);
         app.Run(standIn.HandleAsync);
-        await app.StartAsync();
+        // Started off the test framework's synchronization context, so request handling never waits for a test thread.
+        await Task.Run(() => app.StartAsync());
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         standIn.Uri = address.TrimEnd('/') + prefix;
         return standIn;
     }
+
+    /// <summary>Completed when a request has been applied and its answer is being held back.</summary>
+    public TaskCompletionSource HangStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Injected faults not yet triggered (a test asserts they all fired).</summary>
     public int PendingFaults => _faults.Count;
@@ -150,7 +154,7 @@ public sealed class MlflowStandIn : IAsyncDisposable
     {
         Interlocked.Increment(ref Requests);
         string path = context.Request.Path.Value ?? string.Empty;
-        Log.Enqueue($"{context.Request.Method} {path}");
+        Log.Enqueue($"{context.Request.Method} {path} @{DateTimeOffset.UtcNow:HH:mm:ss.fff}");
         if (DateTimeOffset.UtcNow < _downUntil)
         {
             context.Abort();
@@ -209,6 +213,7 @@ public sealed class MlflowStandIn : IAsyncDisposable
         }
         if (fault is { Kind: FaultKind.HangThenApply })
         {
+            HangStarted.TrySetResult();
             await Task.Delay(fault.Delay ?? TimeSpan.FromSeconds(5));
         }
         context.Response.StatusCode = status;
@@ -675,7 +680,8 @@ public sealed class MlflowStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        using var quickly = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(quickly.Token);
         await _app.DisposeAsync();
     }
 
