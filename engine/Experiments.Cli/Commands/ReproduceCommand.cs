@@ -59,10 +59,13 @@ internal static class ReproduceCommand
         {
             services.Error.WriteLine($"exp: warning: run {original.ShortId} ran with uncommitted changes (artifact git.diff); the commit alone may not reproduce it.");
         }
-        string? gitDirectory = Repository.Discover(Directory.GetCurrentDirectory()) ?? Repository.Discover(storePath);
+        // The store usually lives in the run's repository; otherwise the current folder's repository.
+        string? gitDirectory = new[] { storePath, Directory.GetCurrentDirectory() }
+            .Select(Repository.Discover)
+            .FirstOrDefault(found => found is not null && HasCommit(found, commit));
         if (gitDirectory is null)
         {
-            services.Error.WriteLine($"exp: error {DiagnosticCodes.GitNone}: run this inside the repository of run {original.ShortId} (commit {commit[..8]}).");
+            services.Error.WriteLine($"exp: error {DiagnosticCodes.GitNone}: commit {commit[..8]} of run {original.ShortId} is not in the repository of the store or of the current folder; run this inside that repository (fetch the commit first).");
             return ExitCodes.SpecError;
         }
 
@@ -70,11 +73,6 @@ internal static class ReproduceCommand
         string worktreePath = Path.Combine(scratch, "src");
         string name = $"exp-reproduce-{original.Id[..8]}-{Guid.NewGuid().ToString("N")[..6]}";
         using var repository = new Repository(gitDirectory);
-        if (repository.Lookup<Commit>(commit) is null)
-        {
-            services.Error.WriteLine($"exp: error {DiagnosticCodes.GitNone}: commit {commit[..8]} of run {original.ShortId} is not in this repository (fetch it first).");
-            return ExitCodes.SpecError;
-        }
         Worktree worktree = repository.Worktrees.Add(commit, name, worktreePath, isLocked: false);
         try
         {
@@ -106,6 +104,12 @@ internal static class ReproduceCommand
                 services.Output.WriteLine($"kept {scratch}");
             }
         }
+    }
+
+    private static bool HasCommit(string gitDirectory, string commit)
+    {
+        using var repository = new Repository(gitDirectory);
+        return repository.Lookup<Commit>(commit) is not null;
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> MetricsByVariant(RunLedger ledger, LedgerRun run)
