@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<bool, Task<int>>>(StringComparer.Ordina
 {
     ["engine"] = quick => new EngineSuite(quick).RunAsync(),
     ["msbuild"] = quick => new MSBuildSuite(quick).RunAsync(),
+    ["metrics"] = quick => new MetricsSuite(quick).RunAsync(),
 };
 
 var quick = args.Contains("--quick", StringComparer.Ordinal);
