@@ -175,6 +175,6 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(151, run.Params.Count);
         Assert.Equal(6000, run.Params["note"].Length);
         Assert.Contains("exp.truncated.note", run.Tags.Keys);
-        Assert.Equal(2600, run.Metrics.Count(m => m.Key == "curve.loss"));
+        Assert.True(2600 == run.Metrics.Count(m => m.Key == "curve.loss"), string.Join("\n", run.Metrics.Where(m => m.Key == "curve.loss" && m.Step < 3)));
     }
 }

@@ -76,7 +76,9 @@ public sealed class LedgerTests : IDisposable
         (LedgerRun second, LedgerRun first) = (runs[0], runs[1]);
         Assert.Equal(2, ledger.Children(first.Id).Count);
 
-        RunStepRow scores = Assert.Single(ledger.Steps(second.Id));
+        // The invocation lists every node; a variant's run the nodes of its variant.
+        Assert.Equal(3, ledger.Steps(second.Id).Count);
+        RunStepRow scores = Assert.Single(ledger.Steps(second.Id), s => s.Node == "scores");
         Assert.Equal("cached", scores.Status);
         Assert.Equal(first.Id, scores.OriginRunId);
         Assert.Equal(1, ledger.WorkRecords(scores.Key!));
@@ -84,7 +86,8 @@ public sealed class LedgerTests : IDisposable
         // Each variant's curve was computed by the first invocation's child for that variant.
         LedgerRun secondChild = ledger.Children(second.Id).Single(c => c.Name == "curve.scale=2");
         LedgerRun firstChild = ledger.Children(first.Id).Single(c => c.Name == "curve.scale=2");
-        RunStepRow curve = Assert.Single(ledger.Steps(secondChild.Id));
+        Assert.Equal(["curve[curve.scale=2]", "scores"], ledger.Steps(secondChild.Id).Select(s => s.Node).Order(StringComparer.Ordinal));
+        RunStepRow curve = Assert.Single(ledger.Steps(secondChild.Id), s => s.Node.StartsWith("curve", StringComparison.Ordinal));
         Assert.Equal(firstChild.Id, curve.OriginRunId);
 
         // The live series went to the variant's run as it ran: 40 points, NaN included.

@@ -96,8 +96,8 @@ internal static class DiffCommand
         }
         IReadOnlyDictionary<string, double> metricsA = ledger.LatestMetrics(a.Id);
         IReadOnlyDictionary<string, double> metricsB = ledger.LatestMetrics(b.Id);
-        Dictionary<string, string?> keysA = ledger.Steps(a.Id).ToDictionary(s => StepName(s.Node), s => s.Key, StringComparer.Ordinal);
-        Dictionary<string, string?> keysB = ledger.Steps(b.Id).ToDictionary(s => StepName(s.Node), s => s.Key, StringComparer.Ordinal);
+        Dictionary<string, string?> keysA = KeysByStep(ledger, a);
+        Dictionary<string, string?> keysB = KeysByStep(ledger, b);
         foreach (string key in metricsA.Keys.Union(metricsB.Keys).Order(StringComparer.Ordinal))
         {
             double? va = metricsA.TryGetValue(key, out double x) ? x : null;
@@ -141,6 +141,11 @@ internal static class DiffCommand
         bool significant = outcome.Low > 0 || outcome.High < 0;
         return $"{(significant ? "significant" : "not significant")} [{GateEvaluator.Signed(outcome.Low)}, {GateEvaluator.Signed(outcome.High)}] n={ids.Length}";
     }
+
+    /// <summary>Step name to key, for the steps that have one node in this run (an invocation's swept steps have several: their variants compare them).</summary>
+    private static Dictionary<string, string?> KeysByStep(RunLedger ledger, LedgerRun run) =>
+        ledger.Steps(run.Id).GroupBy(s => StepName(s.Node)).Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Key, StringComparer.Ordinal);
 
     private static string StepName(string node) => node.IndexOf('[', StringComparison.Ordinal) is int at and > 0 ? node[..at] : node;
 

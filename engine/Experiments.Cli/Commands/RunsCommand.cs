@@ -73,10 +73,9 @@ internal static class RunsCommand
         table.RightAligned.Add(4);
         foreach (RunDetails run in rows)
         {
-            // A node shared by several variants counts once.
-            RunStepRow[] steps = run.Children.SelectMany(c => ledger.Steps(c.Id)).Concat(run.Steps).DistinctBy(s => s.Node).ToArray();
-            int ran = steps.Count(s => s.Status == "ran");
-            int cached = steps.Count(s => s.Status == "cached");
+            // An invocation lists every node once; a variant's run the nodes of its variant.
+            int ran = run.Steps.Count(s => s.Status == "ran");
+            int cached = run.Steps.Count(s => s.Status == "cached");
             table.Add(
                 (run.Run.ParentId is null ? "" : "  ") + run.Run.ShortId,
                 run.Run.Experiment,

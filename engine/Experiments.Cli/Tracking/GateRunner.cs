@@ -17,21 +17,14 @@ internal static class GateRunner
         return evaluator.EvaluateAsync(graph.Gates, inputs, cancellationToken);
     }
 
-    /// <summary>The results a recorded run used: every node of it and its children, with its cached entry.</summary>
-    public static IReadOnlyList<GateInput> FromLedger(RunLedger ledger, ContentStore store, LedgerRun run)
-    {
-        var inputs = new Dictionary<string, GateInput>(StringComparer.Ordinal);
-        foreach (LedgerRun member in ledger.Children(run.Id).Prepend(run))
-        {
-            foreach (RunStepRow step in ledger.Steps(member.Id))
-            {
-                ActionEntry? entry = step.Key is null || step.Status is not ("ran" or "cached") ? null : store.TryGetAction(step.Key);
-                string name = step.Node.IndexOf('[', StringComparison.Ordinal) is int at and > 0 ? step.Node[..at] : step.Node;
-                inputs[step.Node] = new GateInput(step.Node, name, entry);
-            }
-        }
-        return [.. inputs.Values];
-    }
+    /// <summary>The results a recorded invocation used: every node of it, with its cached entry.</summary>
+    public static IReadOnlyList<GateInput> FromLedger(RunLedger ledger, ContentStore store, LedgerRun run) =>
+        ledger.Steps(run.ParentId ?? run.Id)
+            .Select(step => new GateInput(
+                step.Node,
+                step.Node.IndexOf('[', StringComparison.Ordinal) is int at and > 0 ? step.Node[..at] : step.Node,
+                step.Key is null || step.Status is not ("ran" or "cached") ? null : store.TryGetAction(step.Key)))
+            .ToList();
 
     /// <summary>Writes the Markdown summary where asked, and appends it to a GitHub job summary when there is one.</summary>
     public static void WriteSummary(string markdown, string? path, TextWriter error)

@@ -48,8 +48,15 @@ public sealed record ArtifactRow(string Path, string Digest, long Size);
 /// </summary>
 public sealed record RunStepRow(string Node, string? Key, string Status, string? OriginRunId);
 
-/// <summary>What a step key cost when it was computed, and by which run: recorded once per key.</summary>
-public sealed record StepWork(string Key, string Node, string Kind, double Seconds, DateTimeOffset Created);
+/// <summary>What a step key cost and produced (its scalar results): recorded once per key, against the run that computed it.</summary>
+public sealed record StepWork(string Key, string Node, string Kind, double Seconds, DateTimeOffset Created, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>A node an invocation used: its id, key (null when it never got one), status and sweep assignment.</summary>
+public sealed record NodeRecord(string Node, string? Key, string Status, IReadOnlyList<KeyValuePair<string, string>> Variant)
+{
+    /// <summary>The step name (the node id without its variant).</summary>
+    public string StepName => Node.IndexOf('[', StringComparison.Ordinal) is int at and > 0 ? Node[..at] : Node;
+}
 
 /// <summary>Everything about one run.</summary>
 public sealed record RunDetails(

@@ -12,7 +12,9 @@ internal static class LedgerSchema
 {
     public static readonly IReadOnlyList<string> Migrations =
     [
-        // 1: runs and what they recorded.
+        // 1: runs and what they recorded. A sweep's children share their parent's node list
+        // (run_nodes, one row per invocation) and each step key's scalar results are stored once
+        // (steps), so an all-cached run of thousands of variants writes a few rows, not thousands.
         """
         CREATE TABLE experiments (
             id INTEGER PRIMARY KEY,
@@ -61,14 +63,11 @@ internal static class LedgerSchema
             kind TEXT NOT NULL,
             seconds REAL NOT NULL,
             created INTEGER NOT NULL,
-            run_id TEXT REFERENCES runs(id));
-        CREATE TABLE run_steps (
-            run_id TEXT NOT NULL REFERENCES runs(id),
-            node TEXT NOT NULL,
-            key TEXT,
-            status TEXT NOT NULL,
-            PRIMARY KEY (run_id, node));
-        CREATE INDEX run_steps_by_key ON run_steps(key);
+            run_id TEXT REFERENCES runs(id),
+            metrics TEXT NOT NULL);
+        CREATE TABLE run_nodes (
+            run_id TEXT PRIMARY KEY REFERENCES runs(id),
+            nodes TEXT NOT NULL);
         """,
         // 2: delivery to MLflow. Each row is one request, built when its data was committed.
         """

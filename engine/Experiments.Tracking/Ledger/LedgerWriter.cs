@@ -100,20 +100,59 @@ public sealed class LedgerWriter
             ("$r", runId), ("$p", artifact.Path), ("$d", artifact.Digest), ("$s", artifact.Size));
 
     /// <summary>
-    /// Records that <paramref name="runId"/> used <paramref name="node"/> with <paramref name="key"/>.
-    /// When it ran, the work (time, kind) is recorded once, against this run; a cache hit is only a
-    /// link, and the origin is found through the key.
+    /// Creates one child run per variant with a few multi-row statements (a sweep may have
+    /// thousands); a child's params are its variant, its tags its parent's.
     /// </summary>
-    public void RecordStep(string runId, string node, string? key, string status, StepWork? work)
+    public string[] StartChildren(string parentId, string experiment, string file, IReadOnlyList<string> arguments,
+        IReadOnlyList<(string Name, IReadOnlyList<KeyValuePair<string, string>> Variant)> children)
     {
-        if (work is not null)
+        long experimentId = EnsureExperiment(experiment);
+        string[] ids = children.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
+        string argumentsJson = JsonSerializer.Serialize(arguments);
+        long now = NowMs;
+        const int chunk = 200;
+        for (int start = 0; start < ids.Length; start += chunk)
         {
-            Run("INSERT OR IGNORE INTO steps(key, node, kind, seconds, created, run_id) VALUES ($k, $n, $kind, $s, $c, $r)",
-                ("$k", work.Key), ("$n", work.Node), ("$kind", work.Kind), ("$s", work.Seconds),
-                ("$c", work.Created.ToUnixTimeMilliseconds()), ("$r", runId));
+            int count = Math.Min(chunk, ids.Length - start);
+            var sql = new System.Text.StringBuilder("INSERT INTO runs(id, experiment_id, parent_id, name, status, start_time, file, variant, arguments) VALUES ");
+            var parameters = new List<(string, object?)> { ("$e", experimentId), ("$p", parentId), ("$s", RunStatus.Running), ("$t", now), ("$f", file), ("$a", argumentsJson) };
+            for (int i = 0; i < count; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append($"($id{i}, $e, $p, $n{i}, $s, $t, $f, $v{i}, $a)");
+                parameters.Add(($"$id{i}", ids[start + i]));
+                parameters.Add(($"$n{i}", children[start + i].Name));
+                parameters.Add(($"$v{i}", RunLedger.ToJson(children[start + i].Variant)));
+            }
+            Run(sql.ToString(), [.. parameters]);
         }
-        Run("INSERT OR REPLACE INTO run_steps(run_id, node, key, status) VALUES ($r, $n, $k, $s)",
-            ("$r", runId), ("$n", node), ("$k", key), ("$s", status));
+        return ids;
+    }
+
+    /// <summary>The nodes an invocation used (its children select theirs by variant).</summary>
+    public void RecordNodes(string runId, IReadOnlyList<NodeRecord> nodes) =>
+        Run("INSERT OR REPLACE INTO run_nodes(run_id, nodes) VALUES ($r, $n)", ("$r", runId), ("$n", RunLedger.NodesToJson(nodes)));
+
+    /// <summary>
+    /// Records a step key's work and scalar results once: against <paramref name="runId"/> when it
+    /// ran there, with no run when it was found in a cache the ledger never saw computed. A key
+    /// already recorded keeps its first record (so a cache hit links to the run that computed it).
+    /// </summary>
+    public void RecordWork(StepWork work, string? runId) =>
+        Run("INSERT OR IGNORE INTO steps(key, node, kind, seconds, created, run_id, metrics) VALUES ($k, $n, $kind, $s, $c, $r, $m)",
+            ("$k", work.Key), ("$n", work.Node), ("$kind", work.Kind), ("$s", work.Seconds),
+            ("$c", work.Created.ToUnixTimeMilliseconds()), ("$r", runId), ("$m", RunLedger.MetricsToJson(work.Metrics)));
+
+    /// <summary>Closes many runs with one status.</summary>
+    public void FinishRuns(IReadOnlyList<string> runIds, string status)
+    {
+        long now = NowMs;
+        for (int start = 0; start < runIds.Count; start += 500)
+        {
+            string[] chunk = runIds.Skip(start).Take(500).ToArray();
+            string list = string.Join(", ", chunk.Select((_, i) => $"$i{i}"));
+            Run($"UPDATE runs SET status = $s, end_time = $t WHERE id IN ({list})",
+                [("$s", status), ("$t", now), .. chunk.Select((id, i) => ($"$i{i}", (object?)id))]);
+        }
     }
 
     public void FinishRun(string runId, string status) =>

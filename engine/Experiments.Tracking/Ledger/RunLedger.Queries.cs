@@ -76,9 +76,36 @@ public sealed partial class RunLedger
         return pairs;
     });
 
-    public IReadOnlyDictionary<string, string> Params(string runId) => Pairs("params", runId);
+    /// <summary>A run's params; a variant's are its sweep assignment.</summary>
+    public IReadOnlyDictionary<string, string> Params(string runId)
+    {
+        Dictionary<string, string> parameters = Pairs("params", runId);
+        if (TryGetRun(runId) is { ParentId: not null } child)
+        {
+            foreach ((string dimension, string label) in child.Variant)
+            {
+                parameters.TryAdd(dimension, label);
+            }
+        }
+        return parameters.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
 
-    public IReadOnlyDictionary<string, string> Tags(string runId) => Pairs("tags", runId);
+    /// <summary>A run's tags; a variant carries its parent's (git, source, user) under its own.</summary>
+    public IReadOnlyDictionary<string, string> Tags(string runId)
+    {
+        Dictionary<string, string> tags = Pairs("tags", runId);
+        if (TryGetRun(runId) is { ParentId: { } parent })
+        {
+            foreach ((string key, string value) in Pairs("tags", parent))
+            {
+                if (!key.StartsWith("exp.gates", StringComparison.Ordinal))
+                {
+                    tags.TryAdd(key, value);
+                }
+            }
+        }
+        return tags.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
 
     /// <summary>Every point of a run's metrics, in the order they were logged.</summary>
     public IReadOnlyList<MetricRow> MetricHistory(string runId) => Read(connection =>
@@ -97,11 +124,14 @@ public sealed partial class RunLedger
         return rows;
     });
 
-    /// <summary>The latest value of each metric (highest step, then last logged), as MLflow shows it.</summary>
+    /// <summary>
+    /// The latest value of each metric (highest step, then last logged), as MLflow shows it: the
+    /// series the run's steps reported, and the scalar results of the steps it owns.
+    /// </summary>
     public IReadOnlyDictionary<string, double> LatestMetrics(string runId)
     {
         var latest = new Dictionary<string, (long Step, double Value)>(StringComparer.Ordinal);
-        foreach (MetricRow row in MetricHistory(runId))
+        foreach (MetricRow row in DeliverableMetrics(runId))
         {
             if (!latest.TryGetValue(row.Key, out var seen) || row.Step >= seen.Step)
             {
@@ -123,23 +153,98 @@ public sealed partial class RunLedger
         return rows;
     });
 
-    /// <summary>The nodes a run used, each with the run that computed its key (itself when it ran).</summary>
-    public IReadOnlyList<RunStepRow> Steps(string runId) => Read(connection =>
+    /// <summary>
+    /// The nodes a run used, each with the run that computed its key. An invocation used all its
+    /// nodes; a variant's run the ones of its variant.
+    /// </summary>
+    public IReadOnlyList<RunStepRow> Steps(string runId) =>
+        OwnNodes(runId, ownedOnly: false).Select(n => new RunStepRow(n.Node.Node, n.Node.Key, n.Node.Status, n.Origin)).ToList();
+
+    /// <summary>
+    /// The nodes of a run with their work record. <paramref name="ownedOnly"/>: only those whose
+    /// results belong to this run (a node shared by every variant belongs to the parent).
+    /// </summary>
+    private List<(NodeRecord Node, string? Origin, string? Metrics)> OwnNodes(string runId, bool ownedOnly)
     {
-        using SqliteCommand command = Command(connection, """
-            SELECT rs.node, rs.key, rs.status, s.run_id
-            FROM run_steps rs LEFT JOIN steps s ON s.key = rs.key
-            WHERE rs.run_id = $r ORDER BY rs.node
-            """, ("$r", runId));
+        LedgerRun? run = TryGetRun(runId);
+        if (run is null)
+        {
+            return [];
+        }
+        string owner = run.ParentId ?? run.Id;
+        List<NodeRecord> nodes = Read(connection =>
+        {
+            using SqliteCommand command = Command(connection, "SELECT nodes FROM run_nodes WHERE run_id = $r", ("$r", owner));
+            return command.ExecuteScalar() is string json ? NodesFromJson(json) : [];
+        });
+        bool hasChildren = run.ParentId is null && Children(run.Id).Count > 0;
+        IEnumerable<NodeRecord> selected = nodes;
+        if (run.ParentId is not null)
+        {
+            selected = nodes.Where(n => (!ownedOnly || n.Variant.Count > 0) && n.Variant.All(run.Variant.Contains));
+        }
+        else if (ownedOnly && hasChildren)
+        {
+            selected = nodes.Where(n => n.Variant.Count == 0);
+        }
+        var result = selected.ToList();
+        Dictionary<string, (string? Origin, string Metrics)> work = Work(result.Where(n => n.Key is not null).Select(n => n.Key!).Distinct().ToList());
+        return result.Select(n => (n, n.Key is not null && work.TryGetValue(n.Key, out var w) ? w.Origin : null,
+            n.Key is not null && work.TryGetValue(n.Key, out var m) ? m.Metrics : null)).ToList();
+    }
+
+    private Dictionary<string, (string? Origin, string Metrics)> Work(IReadOnlyList<string> keys) => Read(connection =>
+    {
+        var work = new Dictionary<string, (string?, string)>(StringComparer.Ordinal);
+        for (int start = 0; start < keys.Count; start += 500)
+        {
+            string[] chunk = keys.Skip(start).Take(500).ToArray();
+            using SqliteCommand command = Command(connection,
+                $"SELECT key, run_id, metrics FROM steps WHERE key IN ({string.Join(", ", chunk.Select((_, i) => $"$k{i}"))})",
+                chunk.Select((k, i) => ($"$k{i}", (object?)k)).ToArray());
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                work[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2));
+            }
+        }
+        return work;
+    });
+
+    /// <summary>Every key the ledger has a work record for (to record only new ones).</summary>
+    public HashSet<string> KnownKeys() => Read(connection =>
+    {
+        using SqliteCommand command = Command(connection, "SELECT key FROM steps");
         using SqliteDataReader reader = command.ExecuteReader();
-        var rows = new List<RunStepRow>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            rows.Add(new RunStepRow(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3)));
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
+    });
+
+    /// <summary>
+    /// What MLflow receives as a run's metrics: its series points, then the scalar results of the
+    /// steps it owns (<c>step.metric</c>, at step 0, stamped with the run's end).
+    /// </summary>
+    public IReadOnlyList<MetricRow> DeliverableMetrics(string runId)
+    {
+        var rows = new List<MetricRow>(MetricHistory(runId));
+        long stamp = (TryGetRun(runId)?.End ?? TryGetRun(runId)?.Start ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds();
+        foreach ((NodeRecord node, _, string? metrics) in OwnNodes(runId, ownedOnly: true))
+        {
+            if (metrics is null)
+            {
+                continue;
+            }
+            foreach ((string name, double value) in MetricsFromJson(metrics).OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                rows.Add(new MetricRow($"{node.StepName}.{name}", 0, stamp, value));
+            }
         }
         return rows;
-    });
+    }
 
     /// <summary>How many times a key was computed (one work record per key, however often it is reused).</summary>
     public int WorkRecords(string key) => Read(connection =>

@@ -125,6 +125,86 @@ public sealed partial class RunLedger : IDisposable
     internal static IReadOnlyList<KeyValuePair<string, string>> PairsFromJson(string json) =>
         JsonSerializer.Deserialize<string[][]>(json)!.Select(p => KeyValuePair.Create(p[0], p[1])).ToArray();
 
+    internal static string NodesToJson(IReadOnlyList<NodeRecord> nodes)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (NodeRecord node in nodes)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(node.Node);
+                writer.WriteStringValue(node.Key);
+                writer.WriteStringValue(node.Status);
+                writer.WriteStartArray();
+                foreach ((string dimension, string label) in node.Variant)
+                {
+                    writer.WriteStringValue(dimension);
+                    writer.WriteStringValue(label);
+                }
+                writer.WriteEndArray();
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    internal static List<NodeRecord> NodesFromJson(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        var nodes = new List<NodeRecord>();
+        foreach (JsonElement item in document.RootElement.EnumerateArray())
+        {
+            JsonElement[] parts = [.. item.EnumerateArray()];
+            string[] flat = [.. parts[3].EnumerateArray().Select(e => e.GetString()!)];
+            var variant = new KeyValuePair<string, string>[flat.Length / 2];
+            for (int i = 0; i < variant.Length; i++)
+            {
+                variant[i] = KeyValuePair.Create(flat[2 * i], flat[2 * i + 1]);
+            }
+            nodes.Add(new NodeRecord(parts[0].GetString()!, parts[1].GetString(), parts[2].GetString()!, variant));
+        }
+        return nodes;
+    }
+
+    /// <summary>Scalar results as JSON; non-finite values keep MLflow's spelling as strings.</summary>
+    internal static string MetricsToJson(IReadOnlyDictionary<string, double> metrics)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach ((string name, double value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                if (double.IsFinite(value))
+                {
+                    writer.WriteNumber(name, value);
+                }
+                else
+                {
+                    writer.WriteString(name, LedgerWriter.MlflowNumber(value));
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    internal static Dictionary<string, double> MetricsFromJson(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (JsonProperty property in document.RootElement.EnumerateObject())
+        {
+            metrics[property.Name] = property.Value.ValueKind == JsonValueKind.Number
+                ? property.Value.GetDouble()
+                : property.Value.GetString() switch { "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, _ => double.NaN };
+        }
+        return metrics;
+    }
+
     internal static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public void Dispose()

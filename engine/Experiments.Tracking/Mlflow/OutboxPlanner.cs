@@ -72,7 +72,7 @@ public static class OutboxPlanner
             .DistinctBy(t => t.Key)
             .Concat(notes)
             .ToList();
-        var metrics = ledger.MetricHistory(runId)
+        var metrics = ledger.DeliverableMetrics(runId)
             .Select(m => new MlflowMetric(MlflowLimits.Key(m.Key), m.Value, m.Timestamp, m.Step))
             .ToList();
         foreach (LogBatchPayload batch in Batches(parameters, keyTags, metrics))

@@ -38,9 +38,10 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         ParentId = parentId;
         _childIds = childIds;
         _live = new LiveMetricBuffer(ledger);
+        var projections = new Dictionary<string, Dictionary<string, List<string>>>(StringComparer.Ordinal);
         foreach (StepNode node in graph.Nodes)
         {
-            _owners[node] = OwnersOf(node);
+            _owners[node] = OwnersOf(node, projections);
         }
     }
 
@@ -58,15 +59,10 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
             string parent = w.StartRun(new NewRun(
                 graph.ExperimentName, null, RunName(graph.ExperimentName, w.NowMs), source, [], context.Overrides,
                 ExperimentParams(graph, context.Overrides), BaseTags(context, source)));
-            var children = new string[variants.Count > 1 ? variants.Count : 0];
-            for (int i = 0; i < children.Length; i++)
-            {
-                IReadOnlyList<KeyValuePair<string, string>> variant = variants[i];
-                string label = string.Join(",", variant.Select(v => $"{v.Key}={v.Value}"));
-                children[i] = w.StartRun(new NewRun(
-                    graph.ExperimentName, parent, label, source, variant, context.Overrides,
-                    variant.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal), BaseTags(context, source)));
-            }
+            string[] children = variants.Count > 1
+                ? w.StartChildren(parent, graph.ExperimentName, source, context.Overrides,
+                    variants.Select(v => (string.Join(",", v.Select(p => $"{p.Key}={p.Value}")), v)).ToArray())
+                : [];
             return (parent, children);
         });
         return new RunTracker(ledger, store, graph, context, parent, children);
@@ -138,22 +134,31 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         _ => null,
     };
 
-    /// <summary>A node shared by every variant belongs to the parent; otherwise to each child it is part of.</summary>
-    private string[] OwnersOf(StepNode node)
+    /// <summary>
+    /// A node shared by every variant belongs to the parent; otherwise to each child it is part of.
+    /// Variants are grouped once per set of dimensions a node depends on, so this stays linear in
+    /// nodes plus variants for sweeps of thousands.
+    /// </summary>
+    private string[] OwnersOf(StepNode node, Dictionary<string, Dictionary<string, List<string>>> projections)
     {
         if (_childIds.Length == 0 || node.Variant.Count == 0)
         {
             return [ParentId];
         }
-        var owners = new List<string>();
-        for (int i = 0; i < _childIds.Length; i++)
+        string dimensions = string.Join("\u0001", node.Variant.Select(v => v.Key));
+        if (!projections.TryGetValue(dimensions, out Dictionary<string, List<string>>? byAssignment))
         {
-            if (StepGraph.BelongsTo(node, _graph.Variants[i]))
+            string[] names = [.. node.Variant.Select(v => v.Key)];
+            byAssignment = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            for (int i = 0; i < _childIds.Length; i++)
             {
-                owners.Add(_childIds[i]);
+                IReadOnlyList<KeyValuePair<string, string>> variant = _graph.Variants[i];
+                string key = string.Join("\u0001", names.Select(n => variant.FirstOrDefault(v => v.Key == n).Value));
+                (byAssignment.TryGetValue(key, out List<string>? list) ? list : byAssignment[key] = []).Add(_childIds[i]);
             }
+            projections[dimensions] = byAssignment;
         }
-        return owners.Count == 0 ? [ParentId] : [.. owners];
+        return byAssignment.TryGetValue(string.Join("\u0001", node.Variant.Select(v => v.Value)), out List<string>? owners) ? [.. owners] : [ParentId];
     }
 
     public IMetricSink? ForStep(StepNode node, string key) =>
@@ -168,47 +173,62 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         _live.Flush();
         List<(string Run, MetricRow Row)> imported = ImportSeriesFiles(summary);
         ArtifactRow? diff = StoreDiff();
-        long now = _ledger.NowMs;
+        HashSet<string> known = _ledger.KnownKeys();
+        var childStatus = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string child in _childIds)
+        {
+            childStatus[child] = RunStatus.Finished;
+        }
+        foreach (NodeOutcome outcome in summary.Outcomes.Where(o => !o.Succeeded))
+        {
+            foreach (string owner in _owners[outcome.Node].Where(childStatus.ContainsKey))
+            {
+                childStatus[owner] = Worse(childStatus[owner], StatusOf(outcome.Status));
+            }
+        }
         _ledger.Write(w =>
         {
             foreach (var group in imported.GroupBy(p => p.Run))
             {
                 w.LogMetrics(group.Key, group.Select(p => p.Row));
             }
-            var results = new Dictionary<string, List<MetricRow>>(StringComparer.Ordinal);
+            w.RecordNodes(ParentId, summary.Outcomes
+                .Select(o => new NodeRecord(o.Node.Id, o.Key, o.Status.ToString().ToLowerInvariant(), o.Node.Variant))
+                .ToArray());
             foreach (NodeOutcome outcome in summary.Outcomes)
             {
-                string[] owners = _owners[outcome.Node];
-                string status = outcome.Status.ToString().ToLowerInvariant();
-                StepWork? work = outcome.Status == NodeStatus.Ran && outcome.Entry is { } ran
-                    ? new StepWork(ran.Key, outcome.Node.Id, ran.Kind, ran.Seconds, ran.Created)
-                    : null;
-                foreach (string owner in owners)
+                // One work record per key: against the run that computed it, or none for a result
+                // cached before the ledger knew it.
+                if (outcome.Entry is { } entry && known.Add(entry.Key))
                 {
-                    // The work is recorded once, against the first owner; the others link to it by key.
-                    w.RecordStep(owner, outcome.Node.Id, outcome.Key, status, owner == owners[0] ? work : null);
-                    if (outcome.Entry is { } entry)
-                    {
-                        List<MetricRow> rows = results.TryGetValue(owner, out List<MetricRow>? list) ? list : results[owner] = [];
-                        rows.AddRange(entry.Metrics.Select(m => new MetricRow($"{outcome.Node.Name}.{m.Key}", 0, now, m.Value)));
-                    }
+                    w.RecordWork(new StepWork(entry.Key, outcome.Node.Id, entry.Kind, entry.Seconds, entry.Created, entry.Metrics),
+                        outcome.Status == NodeStatus.Ran ? _owners[outcome.Node][0] : null);
                 }
-            }
-            foreach ((string run, List<MetricRow> rows) in results)
-            {
-                w.LogMetrics(run, rows);
             }
             if (diff is not null)
             {
                 w.AddArtifact(ParentId, diff);
             }
-            for (int i = 0; i < _childIds.Length; i++)
+            foreach (var group in childStatus.GroupBy(c => c.Value))
             {
-                w.FinishRun(_childIds[i], StatusOf(summary.Outcomes.Where(o => StepGraph.BelongsTo(o.Node, _graph.Variants[i]))));
+                w.FinishRuns([.. group.Select(c => c.Key)], group.Key);
             }
-            w.FinishRun(ParentId, StatusOf(summary.Outcomes));
+            w.FinishRun(ParentId, summary.Outcomes.Where(o => !o.Succeeded).Select(o => StatusOf(o.Status)).Aggregate(RunStatus.Finished, Worse));
         });
     }
+
+    private static string StatusOf(NodeStatus status) => status switch
+    {
+        NodeStatus.Ran or NodeStatus.Cached => RunStatus.Finished,
+        NodeStatus.Cancelled => RunStatus.Killed,
+        _ => RunStatus.Failed,
+    };
+
+    /// <summary>FAILED outranks KILLED outranks FINISHED.</summary>
+    private static string Worse(string a, string b) =>
+        a == RunStatus.Failed || b == RunStatus.Failed ? RunStatus.Failed
+        : a == RunStatus.Killed || b == RunStatus.Killed ? RunStatus.Killed
+        : RunStatus.Finished;
 
     /// <summary>
     /// Queues every run of this invocation for MLflow (children after their parent). Called after
@@ -230,15 +250,6 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
     }
 
     public void SetTags(IReadOnlyDictionary<string, string> tags) => _ledger.Write(w => w.SetTags(ParentId, tags));
-
-    private static string StatusOf(IEnumerable<NodeOutcome> outcomes)
-    {
-        NodeOutcome[] all = outcomes.ToArray();
-        return all.Any(o => o.Status == NodeStatus.Failed) ? RunStatus.Failed
-            : all.Any(o => o.Status == NodeStatus.Cancelled) ? RunStatus.Killed
-            : all.All(o => o.Succeeded) ? RunStatus.Finished
-            : RunStatus.Failed;
-    }
 
     private ArtifactRow? StoreDiff() =>
         _context.Git is { Dirty: true } git ? IngestBytes("git.diff", Encoding.UTF8.GetBytes(git.Diff)) : null;

@@ -16,10 +16,14 @@ internal sealed record LedgerTotals(int Runs, int Params, int MetricPoints, int 
             command.CommandText = sql;
             return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
+        // Params and metrics as the ledger defines a run's (a variant's params are its assignment;
+        // scalar step results are stored once per key and belong to the runs that own the step).
+        using RunLedger ledger = RunLedger.Open(Path.Combine(store, RunLedger.FileName));
+        LedgerRun[] runs = [.. ledger.ListRuns(includeChildren: true, limit: 100_000)];
         return new LedgerTotals(
             Count("SELECT COUNT(*) FROM runs"),
-            Count("SELECT COUNT(*) FROM params"),
-            Count("SELECT COUNT(*) FROM metrics"),
+            runs.Sum(r => ledger.Params(r.Id).Count),
+            runs.Sum(r => ledger.DeliverableMetrics(r.Id).Count),
             Count("SELECT COUNT(*) FROM artifacts"),
             Count("SELECT COUNT(*) FROM outbox WHERE delivered IS NULL"));
     }
