@@ -98,5 +98,22 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal("2", ledger.Params(secondChild.Id)["curve.scale"]);
     }
 
+    [Fact]
+    public async Task A_sweep_above_the_child_limit_is_one_run_that_says_so()
+    {
+        string file = _folder.Write("wide.exp", """
+            experiment wide {
+              eval scores = test.scores(n: sweep[10, 20, 30])
+            }
+            """);
+        var cli = new InProcessCli(new Dictionary<string, string> { ["EXP_MAX_CHILD_RUNS"] = "2" });
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+        using RunLedger ledger = RunLedger.OpenStore(_folder.Store);
+        LedgerRun run = Assert.Single(ledger.ListRuns(includeChildren: true));
+        Assert.Empty(ledger.Children(run.Id));
+        Assert.StartsWith("3 (more than 2:", ledger.Tags(run.Id)["exp.variants"]);
+        Assert.Equal(3, ledger.Steps(run.Id).Count);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

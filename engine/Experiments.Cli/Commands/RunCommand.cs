@@ -60,10 +60,14 @@ internal static class RunCommand
         // Engine time: everything after process start-up (parse, compile, schedule, execute).
         var engineTime = System.Diagnostics.Stopwatch.StartNew();
         var renderer = new DiagnosticRenderer(services.Error, services.Interactive);
+        string storePath = StoreLocation.Resolve(storeOption, file);
+        // The ledger opens (native SQLite, WAL) while the experiment is parsed and compiled.
+        Task<RunTracking.LedgerOpening> ledger = RunTracking.OpenLedgerAsync(storePath);
         (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = new ExperimentLoader(services.Registry).Load(file, parameters);
         renderer.Write(diagnostics);
         if (graph is null)
         {
+            (await ledger.ConfigureAwait(false)).Ledger?.Dispose();
             if (json)
             {
                 JsonReport.WriteDiagnosticsOnly(services.OpenStandardOutput(), diagnostics, ExitCodes.SpecError);
@@ -71,9 +75,8 @@ internal static class RunCommand
             return ExitCodes.SpecError;
         }
 
-        string storePath = StoreLocation.Resolve(storeOption, file);
         var store = new ContentStore(storePath);
-        await using RunTracking? tracking = RunTracking.Begin(services, renderer, store, graph, parameters, settings.Strict);
+        await using RunTracking? tracking = RunTracking.Begin(services, renderer, store, graph, parameters, settings.Strict, await ledger.ConfigureAwait(false));
         if (tracking is null)
         {
             return ExitCodes.SpecError;

@@ -54,8 +54,31 @@ internal sealed class RunTracking : IAsyncDisposable
 
     public GitState? Git { get; private init; }
 
+    /// <summary>The store's ledger, or why it could not be opened.</summary>
+    internal sealed record LedgerOpening(RunLedger? Ledger, Exception? Error);
+
+    /// <summary>
+    /// Opens the ledger in the background when the store exists (a store is never created for an
+    /// experiment that turns out to have errors); otherwise <see cref="Begin"/> opens it.
+    /// </summary>
+    public static Task<LedgerOpening> OpenLedgerAsync(string storeRoot) =>
+        Directory.Exists(storeRoot) ? Task.Run(() => Open(storeRoot)) : Task.FromResult(new LedgerOpening(null, null));
+
+    private static LedgerOpening Open(string storeRoot)
+    {
+        try
+        {
+            return new LedgerOpening(RunLedger.OpenStore(storeRoot), null);
+        }
+        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return new LedgerOpening(null, exception);
+        }
+    }
+
     /// <summary>Starts tracking; null when <c>--strict</c> refuses a dirty tree (the diagnostic is written).</summary>
-    public static RunTracking? Begin(CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, bool strict)
+    public static RunTracking? Begin(
+        CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, bool strict, LedgerOpening opening)
     {
         GitState? git = null;
         try
@@ -72,6 +95,7 @@ internal sealed class RunTracking : IAsyncDisposable
             {
                 renderer.Write(Diagnostic.Error(DiagnosticCodes.GitNone, new SourceSpan(graph.Spec.File, 0, 0),
                     "--strict needs the experiment in a git repository with a commit, to pin the run to it."));
+                opening.Ledger?.Dispose();
                 return null;
             }
             services.Error.WriteLine($"exp: note: {graph.Spec.File} is not in a git repository (or it has no commit); this run is not pinned to a commit.");
@@ -82,18 +106,25 @@ internal sealed class RunTracking : IAsyncDisposable
                 $"--strict refuses to run with modified tracked files: {string.Join(", ", git.ModifiedFiles.Take(10))}"
                 + (git.ModifiedFiles.Count > 10 ? $" and {git.ModifiedFiles.Count - 10} more" : string.Empty) + ".",
                 "Commit or stash them, or run without --strict (the diff is then kept with the run)."));
+            opening.Ledger?.Dispose();
             return null;
         }
 
         MlflowSettings? mlflow = MlflowSettings.FromEnvironment(services.ReadEnvironment);
-        RunLedger? ledger = null;
+        RunLedger? ledger = opening.Ledger;
         RunTracker? tracker = null;
         try
         {
-            ledger = RunLedger.OpenStore(store.Root);
-            tracker = RunTracker.Start(ledger, store, graph, new TrackingContext(overrides, git, Environment.UserName, QueueForMlflow: mlflow is not null));
+            if (ledger is null)
+            {
+                LedgerOpening opened = opening.Error is null ? Open(store.Root) : opening;
+                ledger = opened.Ledger ?? throw opened.Error ?? new LedgerException("the ledger could not be opened.");
+            }
+            int maxChildren = int.TryParse(services.ReadEnvironment("EXP_MAX_CHILD_RUNS"), out int max) && max >= 0 ? max : 256;
+            tracker = RunTracker.Start(ledger, store, graph,
+                new TrackingContext(overrides, git, Environment.UserName, QueueForMlflow: mlflow is not null) { MaxChildRuns = maxChildren });
         }
-        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
             renderer.Write(Diagnostic.Warning(DiagnosticCodes.LedgerError, new SourceSpan(store.Root, 0, 0),
                 $"this run is not recorded in the ledger: {exception.Message}"));

@@ -13,8 +13,9 @@ internal static class LedgerSchema
     public static readonly IReadOnlyList<string> Migrations =
     [
         // 1: runs and what they recorded. A sweep's children share their parent's node list
-        // (run_nodes, one row per invocation) and each step key's scalar results are stored once
-        // (steps), so an all-cached run of thousands of variants writes a few rows, not thousands.
+        // (run_nodes; identical lists, as in repeated all-cached runs, are stored once in
+        // node_lists) and each step key's scalar results are stored once (steps), so an all-cached
+        // run of thousands of steps writes a few rows, not thousands.
         """
         CREATE TABLE experiments (
             id INTEGER PRIMARY KEY,
@@ -65,9 +66,12 @@ internal static class LedgerSchema
             created INTEGER NOT NULL,
             run_id TEXT REFERENCES runs(id),
             metrics TEXT NOT NULL);
+        CREATE TABLE node_lists (
+            digest TEXT PRIMARY KEY,
+            nodes TEXT NOT NULL);
         CREATE TABLE run_nodes (
             run_id TEXT PRIMARY KEY REFERENCES runs(id),
-            nodes TEXT NOT NULL);
+            digest TEXT NOT NULL REFERENCES node_lists(digest));
         """,
         // 2: delivery to MLflow. Each row is one request, built when its data was committed.
         """

@@ -129,8 +129,14 @@ public sealed class LedgerWriter
     }
 
     /// <summary>The nodes an invocation used (its children select theirs by variant).</summary>
-    public void RecordNodes(string runId, IReadOnlyList<NodeRecord> nodes) =>
-        Run("INSERT OR REPLACE INTO run_nodes(run_id, nodes) VALUES ($r, $n)", ("$r", runId), ("$n", RunLedger.NodesToJson(nodes)));
+    public void RecordNodes(string runId, string json, string digest)
+    {
+        if (Scalar("SELECT 1 FROM node_lists WHERE digest = $d", ("$d", digest)) is null)
+        {
+            Run("INSERT INTO node_lists(digest, nodes) VALUES ($d, $n)", ("$d", digest), ("$n", json));
+        }
+        Run("INSERT OR REPLACE INTO run_nodes(run_id, digest) VALUES ($r, $d)", ("$r", runId), ("$d", digest));
+    }
 
     /// <summary>
     /// Records a step key's work and scalar results once: against <paramref name="runId"/> when it

@@ -174,7 +174,8 @@ public sealed partial class RunLedger
         string owner = run.ParentId ?? run.Id;
         List<NodeRecord> nodes = Read(connection =>
         {
-            using SqliteCommand command = Command(connection, "SELECT nodes FROM run_nodes WHERE run_id = $r", ("$r", owner));
+            using SqliteCommand command = Command(connection,
+                "SELECT l.nodes FROM run_nodes r JOIN node_lists l ON l.digest = r.digest WHERE r.run_id = $r", ("$r", owner));
             return command.ExecuteScalar() is string json ? NodesFromJson(json) : [];
         });
         bool hasChildren = run.ParentId is null && Children(run.Id).Count > 0;
@@ -211,18 +212,36 @@ public sealed partial class RunLedger
         return work;
     });
 
-    /// <summary>Every key the ledger has a work record for (to record only new ones).</summary>
-    public HashSet<string> KnownKeys() => Read(connection =>
+    /// <summary>
+    /// The node list of the latest recorded invocation of <paramref name="experiment"/> (other than
+    /// <paramref name="except"/>): its digest, and its keys on demand. Every key in it has its work
+    /// record, so a repeated run records only new keys without probing the table key by key, and an
+    /// identical list (a repeated all-cached run) is not even parsed.
+    /// </summary>
+    public (string? Digest, Func<HashSet<string>> Keys) LatestInvocation(string experiment, string except)
     {
-        using SqliteCommand command = Command(connection, "SELECT key FROM steps");
-        using SqliteDataReader reader = command.ExecuteReader();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
+        string? digest = Read(connection =>
         {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
-    });
+            using SqliteCommand command = Command(connection, """
+                SELECT n.digest FROM runs r JOIN experiments e ON e.id = r.experiment_id
+                JOIN run_nodes n ON n.run_id = r.id
+                WHERE e.name = $e AND r.parent_id IS NULL AND r.id <> $x
+                ORDER BY r.start_time DESC, r.rowid DESC LIMIT 1
+                """, ("$e", experiment), ("$x", except));
+            return command.ExecuteScalar() as string;
+        });
+        return (digest, () =>
+        {
+            string? json = digest is null ? null : Read(connection =>
+            {
+                using SqliteCommand command = Command(connection, "SELECT nodes FROM node_lists WHERE digest = $d", ("$d", digest));
+                return command.ExecuteScalar() as string;
+            });
+            return json is null
+                ? new HashSet<string>(StringComparer.Ordinal)
+                : NodesFromJson(json).Where(n => n.Key is not null && n.Status is "ran" or "cached").Select(n => n.Key!).ToHashSet(StringComparer.Ordinal);
+        });
+    }
 
     /// <summary>
     /// What MLflow receives as a run's metrics: its series points, then the scalar results of the

@@ -125,7 +125,7 @@ public sealed partial class RunLedger : IDisposable
     internal static IReadOnlyList<KeyValuePair<string, string>> PairsFromJson(string json) =>
         JsonSerializer.Deserialize<string[][]>(json)!.Select(p => KeyValuePair.Create(p[0], p[1])).ToArray();
 
-    internal static string NodesToJson(IReadOnlyList<NodeRecord> nodes)
+    public static string NodesToJson(IReadOnlyList<NodeRecord> nodes)
     {
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -5,10 +5,28 @@ namespace Experiments.Tracking.Provenance;
 /// <summary>Reads the git state of the repository holding an experiment (LibGit2Sharp, no git binary).</summary>
 public static class GitReader
 {
+    private static bool InsideWorkTree(string directory)
+    {
+        for (string? current = System.IO.Path.GetFullPath(directory); current is not null; current = System.IO.Path.GetDirectoryName(current))
+        {
+            string marker = System.IO.Path.Combine(current, ".git");
+            if (Directory.Exists(marker) || File.Exists(marker))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The state of the repository holding <paramref name="path"/>, or null when there is none.</summary>
     public static GitState? Read(string path)
     {
         string start = Directory.Exists(path) ? path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
+        if (!InsideWorkTree(start))
+        {
+            // No `.git` above: answer without loading libgit2 (a run outside a repository stays cheap).
+            return null;
+        }
         string? gitDirectory = Repository.Discover(start);
         if (gitDirectory is null)
         {

@@ -56,10 +56,16 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         (string parent, string[] children) = ledger.Write(w =>
         {
             string source = context.Git is { } git ? git.Relative(graph.Spec.File) : Path.GetFullPath(graph.Spec.File);
+            Dictionary<string, string> tags = BaseTags(context, source);
+            if (variants.Count > context.MaxChildRuns)
+            {
+                // A sweep of thousands is a stress test, not a comparison anyone reads run by run.
+                tags["exp.variants"] = $"{variants.Count} (more than {context.MaxChildRuns}: recorded as one run without a child per variant)";
+            }
             string parent = w.StartRun(new NewRun(
                 graph.ExperimentName, null, RunName(graph.ExperimentName, w.NowMs), source, [], context.Overrides,
-                ExperimentParams(graph, context.Overrides), BaseTags(context, source)));
-            string[] children = variants.Count > 1
+                ExperimentParams(graph, context.Overrides), tags));
+            string[] children = variants.Count > 1 && variants.Count <= context.MaxChildRuns
                 ? w.StartChildren(parent, graph.ExperimentName, source, context.Overrides,
                     variants.Select(v => (string.Join(",", v.Select(p => $"{p.Key}={p.Value}")), v)).ToArray())
                 : [];
@@ -173,7 +179,14 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         _live.Flush();
         List<(string Run, MetricRow Row)> imported = ImportSeriesFiles(summary);
         ArtifactRow? diff = StoreDiff();
-        HashSet<string> known = _ledger.KnownKeys();
+        string nodes = RunLedger.NodesToJson(summary.Outcomes
+            .Select(o => new NodeRecord(o.Node.Id, o.Key, o.Status.ToString().ToLowerInvariant(), o.Node.Variant))
+            .ToArray());
+        string digest = Engine.Keys.Hashing.Sha256Hex(nodes);
+        (string? previousDigest, Func<HashSet<string>> previousKeys) = _ledger.LatestInvocation(_graph.ExperimentName, ParentId);
+        // The same list as last time: every key already has its work record.
+        bool allKnown = previousDigest == digest && summary.Outcomes.All(o => o.Status != NodeStatus.Ran);
+        HashSet<string> known = allKnown ? [] : previousKeys();
         var childStatus = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string child in _childIds)
         {
@@ -192,10 +205,8 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
             {
                 w.LogMetrics(group.Key, group.Select(p => p.Row));
             }
-            w.RecordNodes(ParentId, summary.Outcomes
-                .Select(o => new NodeRecord(o.Node.Id, o.Key, o.Status.ToString().ToLowerInvariant(), o.Node.Variant))
-                .ToArray());
-            foreach (NodeOutcome outcome in summary.Outcomes)
+            w.RecordNodes(ParentId, nodes, digest);
+            foreach (NodeOutcome outcome in allKnown ? [] : summary.Outcomes)
             {
                 // One work record per key: against the run that computed it, or none for a result
                 // cached before the ledger knew it.

@@ -11,4 +11,11 @@ public sealed record TrackingContext(
     IReadOnlyList<string> Overrides,
     GitState? Git,
     string User,
-    bool QueueForMlflow);
+    bool QueueForMlflow)
+{
+    /// <summary>
+    /// A sweep with more variants than this is recorded as one run (tagged <c>exp.variants</c>)
+    /// instead of one child per variant (<c>EXP_MAX_CHILD_RUNS</c>, default 256).
+    /// </summary>
+    public int MaxChildRuns { get; init; } = 256;
+}
