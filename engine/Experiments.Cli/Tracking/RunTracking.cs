@@ -70,9 +70,10 @@ internal sealed class RunTracking : IAsyncDisposable
         {
             return new LedgerOpening(RunLedger.OpenStore(storeRoot), null);
         }
-        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return new LedgerOpening(null, exception);
+            // Includes a SQLite native library that cannot load: the run goes on, untracked.
+            return new LedgerOpening(null, exception is TypeInitializationException { InnerException: { } inner } ? inner.GetBaseException() : exception);
         }
     }
 
@@ -81,6 +82,7 @@ internal sealed class RunTracking : IAsyncDisposable
         CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, bool strict, LedgerOpening opening)
     {
         GitState? git = null;
+        string? unpinned = null;
         try
         {
             git = GitReader.Read(graph.Spec.File);
@@ -98,7 +100,8 @@ internal sealed class RunTracking : IAsyncDisposable
                 opening.Ledger?.Dispose();
                 return null;
             }
-            services.Error.WriteLine($"exp: note: {graph.Spec.File} is not in a git repository (or it has no commit); this run is not pinned to a commit.");
+            // Said once results are made (an up-to-date build stays one line).
+            unpinned = $"exp: note: {graph.Spec.File} is not in a git repository (or it has no commit); this run is not pinned to a commit.";
         }
         else if (git.Dirty && strict)
         {
@@ -124,17 +127,26 @@ internal sealed class RunTracking : IAsyncDisposable
             tracker = RunTracker.Start(ledger, store, graph,
                 new TrackingContext(overrides, git, Environment.UserName, QueueForMlflow: mlflow is not null) { MaxChildRuns = maxChildren });
         }
-        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             renderer.Write(Diagnostic.Warning(DiagnosticCodes.LedgerError, new SourceSpan(store.Root, 0, 0),
                 $"this run is not recorded in the ledger: {exception.Message}"));
             ledger?.Dispose();
             ledger = null;
         }
-        return new RunTracking(services, renderer, store, graph, ledger, tracker, mlflow) { Git = git };
+        return new RunTracking(services, renderer, store, graph, ledger, tracker, mlflow) { Git = git, UnpinnedNote = unpinned };
     }
 
-    public void Complete(RunSummary summary) => _tracker?.Complete(summary);
+    private string? UnpinnedNote { get; init; }
+
+    public void Complete(RunSummary summary)
+    {
+        if (UnpinnedNote is not null && summary.Count(NodeStatus.Ran) > 0)
+        {
+            _services.Error.WriteLine(UnpinnedNote);
+        }
+        _tracker?.Complete(summary);
+    }
 
     /// <summary>Evaluates the gates on this run's results; failures are written as diagnostics at each gate.</summary>
     public async Task<IReadOnlyList<GateResult>> EvaluateGatesAsync(RunSummary summary, string? summaryPath, CancellationToken cancellationToken)
