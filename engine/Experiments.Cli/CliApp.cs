@@ -17,6 +17,14 @@ internal static class CliApp
             GcCommand.Create(services),
             VerifyCommand.Create(services),
             StepCommand.Create(services),
+            // Tracking and provenance (issue 6).
+            RunsCommand.Create(services),
+            ShowCommand.Create(services),
+            DiffCommand.Create(services),
+            GateCommand.Create(services),
+            BaselineCommand.Create(services),
+            MlflowCommand.Create(services),
+            ReproduceCommand.Create(services),
         };
     }
 

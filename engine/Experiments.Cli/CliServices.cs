@@ -9,6 +9,9 @@ namespace Experiments.Cli;
 /// </summary>
 internal sealed record CliServices(StepKindRegistry Registry, TextWriter Output, TextWriter Error, bool Interactive)
 {
+    /// <summary>Reads an environment variable (MLflow settings); tests pass their own.</summary>
+    public Func<string, string?> ReadEnvironment { get; init; } = Environment.GetEnvironmentVariable;
+
     public IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(Output),

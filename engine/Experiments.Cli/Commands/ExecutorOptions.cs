@@ -14,6 +14,9 @@ namespace Experiments.Cli.Commands;
 /// </summary>
 internal sealed record ExecutorChoice(string? Executor, string? Partition, string? Account, string? Time, IReadOnlyList<string> SlurmArgs)
 {
+    /// <summary>Nothing from the command line: the experiment's statement, else $EXP_EXECUTOR, else local.</summary>
+    public static ExecutorChoice FromExperiment { get; } = new(null, null, null, null, []);
+
     /// <summary>The settings in force for an experiment, or an error message (a usage error).</summary>
     public (ExecutorChoice? Choice, string? Error) Resolve(ExecutorSettings? experiment)
     {

@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Experiments.Cli.Frontend;
 using Experiments.Cli.Rendering;
+using Experiments.Cli.Tracking;
 using Experiments.Engine.Compile;
 using Experiments.Engine.Diagnostics;
 using Experiments.Engine.Scheduling;
 using Experiments.Engine.Store;
+using Experiments.Tracking.Gates;
 
 namespace Experiments.Cli.Commands;
 
@@ -31,9 +33,12 @@ internal static class RunCommand
             }
         });
         ExecutorOptions executor = ExecutorOptions.Create();
+        Option<bool> strict = TrackingOptions.Strict();
+        Option<bool> noGates = TrackingOptions.NoGates();
+        Option<string?> gateSummary = TrackingOptions.GateSummary();
         var command = new Command("run", "Run an experiment: execute the steps whose inputs changed and reuse the rest from the store.")
         {
-            file, parameters, jobs, store, json,
+            file, parameters, jobs, store, json, strict, noGates, gateSummary,
         };
         executor.AddTo(command);
         command.SetAction((result, cancellationToken) => ExecuteAsync(
@@ -44,20 +49,29 @@ internal static class RunCommand
             result.GetValue(store),
             result.GetValue(json),
             executor.Read(result),
+            new RunSettings(result.GetValue(strict), !result.GetValue(noGates), result.GetValue(gateSummary)),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(
-        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, ExecutorChoice requested, CancellationToken cancellationToken)
+    /// <summary>The tracking switches of a run.</summary>
+    internal sealed record RunSettings(bool Strict, bool Gates, string? GateSummaryPath);
+
+    internal static async Task<int> ExecuteAsync(
+        CliServices services, string file, string[] parameters, int jobs, string? storeOption, bool json, ExecutorChoice requested,
+        RunSettings settings, CancellationToken cancellationToken)
     {
         // Engine time: everything after process start-up (parse, compile, schedule, execute).
         var engineTime = System.Diagnostics.Stopwatch.StartNew();
         var renderer = new DiagnosticRenderer(services.Error, services.Interactive);
+        string storePath = StoreLocation.Resolve(storeOption, file);
+        // The ledger opens (native SQLite, WAL) while the experiment is parsed and compiled.
+        Task<RunTracking.LedgerOpening> ledger = RunTracking.OpenLedgerAsync(storePath);
         (StepGraph? graph, IReadOnlyList<Diagnostic> diagnostics) = new ExperimentLoader(services.Registry).Load(file, parameters);
         renderer.Write(diagnostics);
         if (graph is null)
         {
+            (await ledger.ConfigureAwait(false)).Ledger?.Dispose();
             if (json)
             {
                 JsonReport.WriteDiagnosticsOnly(services.OpenStandardOutput(), diagnostics, ExitCodes.SpecError);
@@ -72,9 +86,13 @@ internal static class RunCommand
             return ExitCodes.SpecError;
         }
 
-        string storePath = StoreLocation.Resolve(storeOption, file);
         var store = new ContentStore(storePath);
-        var options = new RunOptions { Jobs = jobs };
+        await using RunTracking? tracking = RunTracking.Begin(services, renderer, store, graph, parameters, settings.Strict, await ledger.ConfigureAwait(false));
+        if (tracking is null)
+        {
+            return ExitCodes.SpecError;
+        }
+        var options = new RunOptions { Jobs = jobs, MetricSinks = tracking.Sinks };
         var warnings = new List<Diagnostic>();
         RunSummary summary;
         if (services.Interactive && !json)
@@ -91,14 +109,40 @@ internal static class RunCommand
             var observer = new CollectingObserver(new PlainRunObserver(progress, services.Error), warnings);
             summary = await new Scheduler(store, options, observer, executor.Create(store, graph, observer)).RunAsync(graph, cancellationToken).ConfigureAwait(false);
         }
+        tracking.Complete(summary);
+
+        int exitCode = summary.ExitCode;
+        IReadOnlyList<GateResult> gates = [];
+        if (exitCode == ExitCodes.Ok && settings.Gates && graph.Gates.Count > 0)
+        {
+            gates = await tracking.EvaluateGatesAsync(summary, settings.GateSummaryPath, cancellationToken).ConfigureAwait(false);
+            if (gates.Any(g => !g.Passed))
+            {
+                exitCode = ExitCodes.GateFailed;
+            }
+        }
+        await tracking.FinishAsync(cancellationToken).ConfigureAwait(false);
 
         if (json)
         {
             await using Stream stdout = services.OpenStandardOutput();
-            JsonReport.WriteRun(stdout, summary with { EngineSeconds = engineTime.Elapsed.TotalSeconds }, storePath, warnings);
+            JsonReport.WriteRun(stdout, summary with { EngineSeconds = engineTime.Elapsed.TotalSeconds }, storePath, warnings, exitCode, writer =>
+            {
+                writer.WriteString("run", tracking.RunId);
+                GateJson.Write(writer, gates);
+            });
         }
         WriteSummary(json ? services.Error : services.Output, summary);
-        return summary.ExitCode;
+        TextWriter output = json ? services.Error : services.Output;
+        if (gates.Count > 0)
+        {
+            output.WriteLine($"  gates: {gates.Count(g => g.Passed)} passed, {gates.Count(g => !g.Passed)} failed");
+        }
+        if (tracking.RunId is { } runId)
+        {
+            output.WriteLine($"  run {runId[..8]} recorded (exp show {runId[..8]})");
+        }
+        return exitCode;
     }
 
     private static void WriteSummary(TextWriter output, RunSummary summary)

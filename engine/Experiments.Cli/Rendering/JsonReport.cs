@@ -11,12 +11,14 @@ namespace Experiments.Cli.Rendering;
 /// </summary>
 internal static class JsonReport
 {
-    public static void WriteRun(Stream stream, RunSummary summary, string store, IReadOnlyList<Diagnostic> warnings)
+    public static void WriteRun(
+        Stream stream, RunSummary summary, string store, IReadOnlyList<Diagnostic> warnings, int? exitCode = null, Action<Utf8JsonWriter>? tracking = null)
     {
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
         WriteHeader(writer, summary.Graph, store);
-        writer.WriteNumber("exit_code", summary.ExitCode);
+        writer.WriteNumber("exit_code", exitCode ?? summary.ExitCode);
+        tracking?.Invoke(writer);
         writer.WriteNumber("engine_seconds", summary.EngineSeconds);
         writer.WriteStartObject("counts");
         foreach (NodeStatus status in Enum.GetValues<NodeStatus>())

@@ -293,6 +293,10 @@ public sealed partial class GraphCompiler
             }
         }
 
+        /// <summary>A variant's whole assignment, labelled as node variants are.</summary>
+        public IReadOnlyList<KeyValuePair<string, string>> FullVariant(int[] variant) =>
+            VariantOf(Enumerable.Range(0, dimensions.Count).ToHashSet(), variant);
+
         private IReadOnlyList<KeyValuePair<string, string>> VariantOf(HashSet<int> used, int[] variant)
         {
             var entries = new List<KeyValuePair<string, string>>();

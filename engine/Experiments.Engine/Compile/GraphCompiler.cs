@@ -56,7 +56,10 @@ public sealed partial class GraphCompiler(StepKindRegistry registry)
         {
             return null;
         }
-        return new StepGraph(spec, instantiator.Nodes, dimensions, variants.Count, spec.Gates.ToArray());
+        return new StepGraph(spec, instantiator.Nodes, dimensions, variants.Count, spec.Gates.ToArray())
+        {
+            Variants = variants.Select(instantiator.FullVariant).ToArray(),
+        };
     }
 
     private static string InputNameAt(Dictionary<string, StepKind> kinds, StepDeclaration declaration, Argument argument)
@@ -153,6 +156,10 @@ public sealed partial class GraphCompiler(StepKindRegistry registry)
             {
                 diagnostics.Error(DiagnosticCodes.BadGate, comparison.Threshold.Span,
                     $"a gate compares with a number, found {ValueChecker.Describe(comparison.Threshold)}.");
+            }
+            if (gate.Condition is NoRegressionCondition noRegression)
+            {
+                NoRegressionArguments.Parse(noRegression, diagnostics);
             }
         }
     }

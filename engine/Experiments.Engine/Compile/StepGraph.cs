@@ -92,6 +92,17 @@ public sealed record StepGraph(
 
     public long Seed => Spec.Seed;
 
+    /// <summary>
+    /// Every variant that runs, as its full sweep assignment (label by dimension, as in
+    /// <see cref="StepNode.Variant"/>); one empty assignment when there is no sweep. Tracking makes
+    /// one child run per variant.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>> Variants { get; init; } = [[]];
+
+    /// <summary>Whether <paramref name="node"/> is part of <paramref name="variant"/> (its assignment agrees).</summary>
+    public static bool BelongsTo(StepNode node, IReadOnlyList<KeyValuePair<string, string>> variant) =>
+        node.Variant.All(variant.Contains);
+
     /// <summary>Every node that <paramref name="node"/> reads from, directly or not.</summary>
     public static IEnumerable<StepNode> Upstream(StepNode node)
     {

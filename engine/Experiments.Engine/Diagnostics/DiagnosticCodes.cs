@@ -38,4 +38,21 @@ public static class DiagnosticCodes
     public const string InputFile = "EXP3003";
     public const string Cancelled = "EXP3004";
     public const string StoreError = "EXP3005";
+
+    // EXP31xx: tracking and provenance (ledger, MLflow, git).
+    public const string MlflowUnreachable = "EXP3101";
+    public const string MlflowUnauthorized = "EXP3102";
+    public const string MlflowRejected = "EXP3103";
+    public const string LedgerError = "EXP3104";
+    public const string GitDirty = "EXP3105";
+    public const string GitNone = "EXP3106";
+    public const string ReproduceMismatch = "EXP3107";
+    public const string UnknownRun = "EXP3108";
+
+    // EXP4xxx: gates.
+    public const string GateFailed = "EXP4001";
+    public const string GateMetricMissing = "EXP4002";
+    public const string BaselineMissing = "EXP4003";
+    public const string BaselineUnreadable = "EXP4004";
+    public const string BaselineUnavailable = "EXP4005";
 }

@@ -17,6 +17,7 @@ public sealed class LocalExecutor : IStepExecutor
     private readonly ResourcePool _pool;
     private readonly StepExecutor _executor;
     private readonly CacheLookup _cache;
+    private readonly IStepMetricSinks? _metricSinks;
 
     public LocalExecutor(ContentStore store, RunOptions options, IRunObserver observer)
     {
@@ -25,6 +26,7 @@ public sealed class LocalExecutor : IStepExecutor
         _pool = new ResourcePool(options.Capacity);
         _executor = new StepExecutor(store);
         _cache = new CacheLookup(store, observer);
+        _metricSinks = options.MetricSinks;
     }
 
     public bool SubmitsAhead => false;
@@ -48,7 +50,8 @@ public sealed class LocalExecutor : IStepExecutor
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            ActionEntry entry = await _executor.ExecuteAsync(work.Spec!, node.Kind, progress, cancellationToken).ConfigureAwait(false);
+            ActionEntry entry = await _executor.ExecuteAsync(
+                work.Spec!, node.Kind, progress, cancellationToken, _metricSinks?.ForStep(node, key)).ConfigureAwait(false);
             return new NodeOutcome(node, NodeStatus.Ran)
             {
                 Description = description, Entry = entry, Seconds = stopwatch.Elapsed.TotalSeconds, Message = work.Reason, LogPath = _store.LogPath(key),

@@ -1,3 +1,4 @@
+using Experiments.Engine.Execution;
 using Experiments.Engine.Kinds;
 
 namespace Experiments.Engine.Scheduling;
@@ -11,6 +12,12 @@ public sealed record RunOptions
     public int Gpus { get; init; }
 
     public int MemoryMb { get; init; } = (int)Math.Min(int.MaxValue, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024));
+
+    /// <summary>
+    /// Live metric sinks for the steps this process executes (tracking listens here); steps run
+    /// elsewhere (Slurm) leave their series in the store, where tracking reads them afterwards.
+    /// </summary>
+    public IStepMetricSinks? MetricSinks { get; init; }
 
     public ResourceSlots Capacity => new(Math.Max(1, Jobs), Gpus, MemoryMb);
 }

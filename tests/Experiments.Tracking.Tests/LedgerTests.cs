@@ -1,0 +1,119 @@
+using Experiments.Tracking.Ledger;
+using Experiments.Tracking.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Experiments.Tracking.Tests;
+
+/// <summary>The ledger: versioned migrations, runs and children, live series, cache hits linked to the run that computed them.</summary>
+public sealed class LedgerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    private static NewRun Run(string experiment) => new(experiment, null, "r", "x.exp", [], ["lr=0.1"],
+        new Dictionary<string, string> { ["lr"] = "0.1" }, new Dictionary<string, string> { ["t"] = "v" });
+
+    [Fact]
+    public void An_older_ledger_is_migrated_in_place_and_keeps_its_runs()
+    {
+        string path = Path.Combine(_folder.Root, "ledger.db");
+        string id;
+        using (RunLedger old = RunLedger.Open(path, schemaVersion: 1))
+        {
+            Assert.Equal(1, old.SchemaVersion);
+            id = old.Write(w => w.StartRun(Run("old")));
+        }
+        using RunLedger ledger = RunLedger.Open(path);
+        Assert.Equal(2, ledger.SchemaVersion);
+        Assert.Equal("0.1", ledger.Params(id)["lr"]);
+        ledger.Write(w => w.Enqueue(id, "update_run", "{}"));
+        Assert.Equal(1, ledger.PendingCount());
+    }
+
+    [Fact]
+    public void A_ledger_from_a_newer_exp_is_refused()
+    {
+        string path = Path.Combine(_folder.Root, "ledger.db");
+        using (RunLedger.Open(path))
+        {
+        }
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99;";
+            command.ExecuteNonQuery();
+        }
+        LedgerException error = Assert.Throws<LedgerException>(() => RunLedger.Open(path));
+        Assert.Contains("schema version 99, newer than this exp understands (2)", error.Message);
+    }
+
+    [Fact]
+    public void Metric_points_keep_non_finite_values_and_their_order()
+    {
+        using RunLedger ledger = RunLedger.Open(Path.Combine(_folder.Root, "ledger.db"));
+        string id = ledger.Write(w => w.StartRun(Run("m")));
+        ledger.Write(w => w.LogMetrics(id, [new MetricRow("loss", 0, 1, 2.5), new MetricRow("loss", 1, 2, double.NaN), new MetricRow("loss", 2, 3, double.NegativeInfinity)]));
+        IReadOnlyList<MetricRow> history = ledger.MetricHistory(id);
+        Assert.Equal([2.5, double.NaN, double.NegativeInfinity], history.Select(h => h.Value));
+        Assert.Equal(double.NegativeInfinity, ledger.LatestMetrics(id)["loss"]);
+    }
+
+    [Fact]
+    public async Task A_cached_step_links_to_the_run_that_computed_it_and_its_work_is_recorded_once()
+    {
+        string file = _folder.Write("cache.exp", """
+            experiment cache {
+              data curve = test.series(points: 40, scale: sweep[1.0, 2.0])
+              eval scores = test.scores(n: 30)
+            }
+            """);
+        var cli = new InProcessCli();
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+
+        using RunLedger ledger = RunLedger.OpenStore(_folder.Store);
+        IReadOnlyList<LedgerRun> runs = ledger.ListRuns();
+        (LedgerRun second, LedgerRun first) = (runs[0], runs[1]);
+        Assert.Equal(2, ledger.Children(first.Id).Count);
+
+        // The invocation lists every node; a variant's run the nodes of its variant.
+        Assert.Equal(3, ledger.Steps(second.Id).Count);
+        RunStepRow scores = Assert.Single(ledger.Steps(second.Id), s => s.Node == "scores");
+        Assert.Equal("cached", scores.Status);
+        Assert.Equal(first.Id, scores.OriginRunId);
+        Assert.Equal(1, ledger.WorkRecords(scores.Key!));
+
+        // Each variant's curve was computed by the first invocation's child for that variant.
+        LedgerRun secondChild = ledger.Children(second.Id).Single(c => c.Name == "curve.scale=2");
+        LedgerRun firstChild = ledger.Children(first.Id).Single(c => c.Name == "curve.scale=2");
+        Assert.Equal(["curve[curve.scale=2]", "scores"], ledger.Steps(secondChild.Id).Select(s => s.Node).Order(StringComparer.Ordinal));
+        RunStepRow curve = Assert.Single(ledger.Steps(secondChild.Id), s => s.Node.StartsWith("curve", StringComparison.Ordinal));
+        Assert.Equal(firstChild.Id, curve.OriginRunId);
+
+        // The live series went to the variant's run as it ran: 40 points, NaN included.
+        IReadOnlyList<MetricRow> loss = ledger.MetricHistory(firstChild.Id).Where(m => m.Key == "curve.loss").ToList();
+        Assert.Equal(40, loss.Count);
+        Assert.True(double.IsNaN(loss.Single(p => p.Step == 3).Value));
+        Assert.Equal(2.0 / 40, ledger.LatestMetrics(secondChild.Id)["curve.final_loss"]);
+        Assert.Equal("2", ledger.Params(secondChild.Id)["curve.scale"]);
+    }
+
+    [Fact]
+    public async Task A_sweep_above_the_child_limit_is_one_run_that_says_so()
+    {
+        string file = _folder.Write("wide.exp", """
+            experiment wide {
+              eval scores = test.scores(n: sweep[10, 20, 30])
+            }
+            """);
+        var cli = new InProcessCli(new Dictionary<string, string> { ["EXP_MAX_CHILD_RUNS"] = "2" });
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+        using RunLedger ledger = RunLedger.OpenStore(_folder.Store);
+        LedgerRun run = Assert.Single(ledger.ListRuns(includeChildren: true));
+        Assert.Empty(ledger.Children(run.Id));
+        Assert.StartsWith("3 (more than 2:", ledger.Tags(run.Id)["exp.variants"]);
+        Assert.Equal(3, ledger.Steps(run.Id).Count);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
