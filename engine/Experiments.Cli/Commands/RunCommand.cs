@@ -87,7 +87,7 @@ internal static class RunCommand
         }
 
         var store = new ContentStore(storePath);
-        await using RunTracking? tracking = RunTracking.Begin(services, renderer, store, graph, parameters, settings.Strict, await ledger.ConfigureAwait(false));
+        await using RunTracking? tracking = await RunTracking.BeginAsync(services, renderer, store, graph, parameters, settings.Strict, ledger).ConfigureAwait(false);
         if (tracking is null)
         {
             return ExitCodes.SpecError;

@@ -20,39 +20,47 @@ namespace Experiments.Cli.Tracking;
 /// see to the outbox, delivering for at most the flush budget. Tracking problems are warnings:
 /// a run never fails because MLflow is down.
 /// </summary>
-internal sealed class RunTracking : IAsyncDisposable
+/// <remarks>
+/// Starting the run record (reading git, writing the parent and child runs) happens on a
+/// background task while the scheduler decides what is cached, so a no-op run does not wait for
+/// it; a step that executes, and <see cref="Complete"/>, wait for it.
+/// </remarks>
+internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
 {
     private readonly CliServices _services;
     private readonly DiagnosticRenderer _renderer;
     private readonly ContentStore _store;
     private readonly StepGraph _graph;
-    private readonly RunLedger? _ledger;
-    private readonly RunTracker? _tracker;
     private readonly MlflowSettings? _mlflow;
-    private readonly Task<DeliveryReport>? _leftovers;
+    private readonly Task<Started> _starting;
     private readonly CancellationTokenSource _stopDelivery = new();
+    private Task<DeliveryReport>? _leftovers;
 
-    private RunTracking(CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, RunLedger? ledger, RunTracker? tracker, MlflowSettings? mlflow)
+    /// <summary>What the background start produced: the ledger and the run, or what went wrong (said later, on this thread).</summary>
+    private sealed record Started(RunLedger? Ledger, RunTracker? Tracker, GitState? Git, IReadOnlyList<string> Notes, Diagnostic? Problem);
+
+    private RunTracking(CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, MlflowSettings? mlflow, Task<Started> starting)
     {
         _services = services;
         _renderer = renderer;
         _store = store;
         _graph = graph;
-        _ledger = ledger;
-        _tracker = tracker;
         _mlflow = mlflow;
-        if (ledger is not null && mlflow is not null && ledger.PendingCount() > 0)
-        {
-            // Requests left by earlier invocations go out while this one runs.
-            _leftovers = Task.Run(() => Deliverer(ledger, mlflow).DeliverAsync(mlflow.FlushTimeout, _stopDelivery.Token));
-        }
+        _starting = starting;
     }
 
-    public IStepMetricSinks? Sinks => _tracker;
+    /// <summary>Live metric sinks for the steps that execute here.</summary>
+    public IStepMetricSinks Sinks => this;
 
-    public string? RunId => _tracker?.ParentId;
+    public string? RunId => Tracker?.ParentId;
 
-    public GitState? Git { get; private init; }
+    private Started State => _starting.GetAwaiter().GetResult();
+
+    private RunTracker? Tracker => State.Tracker;
+
+    private RunLedger? Ledger => State.Ledger;
+
+    IMetricSink? IStepMetricSinks.ForStep(StepNode node, string key) => Tracker?.ForStep(node, key);
 
     /// <summary>The store's ledger, or why it could not be opened.</summary>
     internal sealed record LedgerOpening(RunLedger? Ledger, Exception? Error);
@@ -77,45 +85,89 @@ internal sealed class RunTracking : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts tracking; null when <c>--strict</c> refuses a dirty tree (the diagnostic is written).</summary>
-    public static RunTracking? Begin(
-        CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, bool strict, LedgerOpening opening)
+    /// <summary>Starts tracking; null when <c>--strict</c> refuses the tree (the diagnostic is written).</summary>
+    public static async Task<RunTracking?> BeginAsync(
+        CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, bool strict,
+        Task<LedgerOpening> opening)
     {
-        GitState? git = null;
-        string? unpinned = null;
+        MlflowSettings? mlflow = MlflowSettings.FromEnvironment(services.ReadEnvironment);
+        if (strict)
+        {
+            // --strict decides before anything runs, so git is read here.
+            var notes = new List<string>();
+            GitState? git = ReadGit(graph, notes);
+            if (Refuse(renderer, graph, git) is { } refusal)
+            {
+                renderer.Write(refusal);
+                (await opening.ConfigureAwait(false)).Ledger?.Dispose();
+                return null;
+            }
+            return Create(services, renderer, store, graph, mlflow, Task.Run(async () => Start(services, store, graph, overrides, mlflow, git, notes, await opening.ConfigureAwait(false))));
+        }
+        return Create(services, renderer, store, graph, mlflow, Task.Run(async () =>
+        {
+            var notes = new List<string>();
+            GitState? git = ReadGit(graph, notes);
+            return Start(services, store, graph, overrides, mlflow, git, notes, await opening.ConfigureAwait(false));
+        }));
+    }
+
+    private static RunTracking Create(CliServices services, DiagnosticRenderer renderer, ContentStore store, StepGraph graph, MlflowSettings? mlflow, Task<Started> starting)
+    {
+        var tracking = new RunTracking(services, renderer, store, graph, mlflow, starting);
+        if (mlflow is not null)
+        {
+            // Requests left by earlier invocations go out while this one runs.
+            tracking._leftovers = starting.ContinueWith(
+                started => started.Result.Ledger is { } ledger && ledger.PendingCount() > 0
+                    ? tracking.Deliverer(ledger, mlflow).DeliverAsync(mlflow.FlushTimeout, tracking._stopDelivery.Token)
+                    : Task.FromResult(new DeliveryReport(0, 0, 0, [], Busy: false)),
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }
+        return tracking;
+    }
+
+    private static GitState? ReadGit(StepGraph graph, List<string> notes)
+    {
         try
         {
-            git = GitReader.Read(graph.Spec.File);
+            GitState? git = GitReader.Read(graph.Spec.File);
+            if (git is null)
+            {
+                notes.Add($"exp: note: {graph.Spec.File} is not in a git repository (or it has no commit); this run is not pinned to a commit.");
+            }
+            return git;
         }
         catch (LibGit2Sharp.LibGit2SharpException exception)
         {
-            services.Error.WriteLine($"exp: note: cannot read the git repository ({exception.Message}); this run is not pinned to a commit.");
-        }
-        if (git is null)
-        {
-            if (strict)
-            {
-                renderer.Write(Diagnostic.Error(DiagnosticCodes.GitNone, new SourceSpan(graph.Spec.File, 0, 0),
-                    "--strict needs the experiment in a git repository with a commit, to pin the run to it."));
-                opening.Ledger?.Dispose();
-                return null;
-            }
-            // Said once results are made (an up-to-date build stays one line).
-            unpinned = $"exp: note: {graph.Spec.File} is not in a git repository (or it has no commit); this run is not pinned to a commit.";
-        }
-        else if (git.Dirty && strict)
-        {
-            renderer.Write(Diagnostic.Error(DiagnosticCodes.GitDirty, new SourceSpan(graph.Spec.File, 0, 0),
-                $"--strict refuses to run with modified tracked files: {string.Join(", ", git.ModifiedFiles.Take(10))}"
-                + (git.ModifiedFiles.Count > 10 ? $" and {git.ModifiedFiles.Count - 10} more" : string.Empty) + ".",
-                "Commit or stash them, or run without --strict (the diff is then kept with the run)."));
-            opening.Ledger?.Dispose();
+            notes.Add($"exp: note: cannot read the git repository ({exception.Message}); this run is not pinned to a commit.");
             return null;
         }
+    }
 
-        MlflowSettings? mlflow = MlflowSettings.FromEnvironment(services.ReadEnvironment);
+    private static Diagnostic? Refuse(DiagnosticRenderer renderer, StepGraph graph, GitState? git)
+    {
+        if (git is null)
+        {
+            return Diagnostic.Error(DiagnosticCodes.GitNone, new SourceSpan(graph.Spec.File, 0, 0),
+                "--strict needs the experiment in a git repository with a commit, to pin the run to it.");
+        }
+        if (git.Dirty)
+        {
+            return Diagnostic.Error(DiagnosticCodes.GitDirty, new SourceSpan(graph.Spec.File, 0, 0),
+                $"--strict refuses to run with modified tracked files: {string.Join(", ", git.ModifiedFiles.Take(10))}"
+                + (git.ModifiedFiles.Count > 10 ? $" and {git.ModifiedFiles.Count - 10} more" : string.Empty) + ".",
+                "Commit or stash them, or run without --strict (the diff is then kept with the run).");
+        }
+        return null;
+    }
+
+    /// <summary>Opens the ledger if needed and records the run's start; problems become a warning for later.</summary>
+    private static Started Start(
+        CliServices services, ContentStore store, StepGraph graph, IReadOnlyList<string> overrides, MlflowSettings? mlflow,
+        GitState? git, List<string> notes, LedgerOpening opening)
+    {
         RunLedger? ledger = opening.Ledger;
-        RunTracker? tracker = null;
         try
         {
             if (ledger is null)
@@ -124,28 +176,34 @@ internal sealed class RunTracking : IAsyncDisposable
                 ledger = opened.Ledger ?? throw opened.Error ?? new LedgerException("the ledger could not be opened.");
             }
             int maxChildren = int.TryParse(services.ReadEnvironment("EXP_MAX_CHILD_RUNS"), out int max) && max >= 0 ? max : 256;
-            tracker = RunTracker.Start(ledger, store, graph,
+            RunTracker tracker = RunTracker.Start(ledger, store, graph,
                 new TrackingContext(overrides, git, Environment.UserName, QueueForMlflow: mlflow is not null) { MaxChildRuns = maxChildren });
+            return new Started(ledger, tracker, git, notes, null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            renderer.Write(Diagnostic.Warning(DiagnosticCodes.LedgerError, new SourceSpan(store.Root, 0, 0),
-                $"this run is not recorded in the ledger: {exception.Message}"));
             ledger?.Dispose();
-            ledger = null;
+            return new Started(null, null, git, notes, Diagnostic.Warning(DiagnosticCodes.LedgerError, new SourceSpan(store.Root, 0, 0),
+                $"this run is not recorded in the ledger: {exception.Message}"));
         }
-        return new RunTracking(services, renderer, store, graph, ledger, tracker, mlflow) { Git = git, UnpinnedNote = unpinned };
     }
-
-    private string? UnpinnedNote { get; init; }
 
     public void Complete(RunSummary summary)
     {
-        if (UnpinnedNote is not null && summary.Count(NodeStatus.Ran) > 0)
+        Started started = State;
+        if (started.Problem is not null)
         {
-            _services.Error.WriteLine(UnpinnedNote);
+            _renderer.Write(started.Problem);
         }
-        _tracker?.Complete(summary);
+        // Said once results are made (an up-to-date build stays one line).
+        if (summary.Count(NodeStatus.Ran) > 0)
+        {
+            foreach (string note in started.Notes)
+            {
+                _services.Error.WriteLine(note);
+            }
+        }
+        started.Tracker?.Complete(summary);
     }
 
     /// <summary>Evaluates the gates on this run's results; failures are written as diagnostics at each gate.</summary>
@@ -156,10 +214,10 @@ internal sealed class RunTracking : IAsyncDisposable
         _renderer.Write(GateEvaluator.Diagnostics(results));
         string markdown = GateSummary.Markdown(_graph.ExperimentName, RunId, results);
         GateRunner.WriteSummary(markdown, summaryPath, _services.Error);
-        if (_tracker is not null)
+        if (Tracker is { } tracker)
         {
-            _tracker.AddArtifact("gates.md", Encoding.UTF8.GetBytes(markdown));
-            _tracker.SetTags(new Dictionary<string, string>(StringComparer.Ordinal) { ["exp.gates"] = results.All(r => r.Passed) ? "passed" : "failed" });
+            tracker.AddArtifact("gates.md", Encoding.UTF8.GetBytes(markdown));
+            tracker.SetTags(new Dictionary<string, string>(StringComparer.Ordinal) { ["exp.gates"] = results.All(r => r.Passed) ? "passed" : "failed" });
         }
         return results;
     }
@@ -167,16 +225,16 @@ internal sealed class RunTracking : IAsyncDisposable
     /// <summary>Queues this run for MLflow and delivers what the flush budget allows; the rest waits in the outbox.</summary>
     public async Task FinishAsync(CancellationToken cancellationToken)
     {
-        if (_ledger is null || _tracker is null)
+        if (Ledger is not { } ledger || Tracker is not { } tracker)
         {
             return;
         }
-        _tracker.Dispose();
+        tracker.Dispose();
         if (_mlflow is null)
         {
             return;
         }
-        _tracker.QueueForMlflow();
+        tracker.QueueForMlflow();
         var problems = new List<MlflowException>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (_leftovers is not null)
@@ -184,7 +242,7 @@ internal sealed class RunTracking : IAsyncDisposable
             problems.AddRange((await _leftovers.ConfigureAwait(false)).Problems);
         }
         TimeSpan left = _mlflow.FlushTimeout - clock.Elapsed;
-        DeliveryReport report = await Deliverer(_ledger, _mlflow).DeliverAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        DeliveryReport report = await Deliverer(ledger, _mlflow).DeliverAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         problems.AddRange(report.Problems);
         DeliveryWarnings.Write(_renderer, _mlflow, report, problems);
     }
@@ -206,7 +264,8 @@ internal sealed class RunTracking : IAsyncDisposable
             }
         }
         _stopDelivery.Dispose();
-        _tracker?.Dispose();
-        _ledger?.Dispose();
+        Started started = await _starting.ConfigureAwait(false);
+        started.Tracker?.Dispose();
+        started.Ledger?.Dispose();
     }
 }

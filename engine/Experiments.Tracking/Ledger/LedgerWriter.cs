@@ -129,11 +129,11 @@ public sealed class LedgerWriter
     }
 
     /// <summary>The nodes an invocation used (its children select theirs by variant).</summary>
-    public void RecordNodes(string runId, string json, string digest)
+    public void RecordNodes(string runId, IReadOnlyList<NodeRecord> nodes, string digest)
     {
         if (Scalar("SELECT 1 FROM node_lists WHERE digest = $d", ("$d", digest)) is null)
         {
-            Run("INSERT INTO node_lists(digest, nodes) VALUES ($d, $n)", ("$d", digest), ("$n", json));
+            Run("INSERT INTO node_lists(digest, nodes) VALUES ($d, $n)", ("$d", digest), ("$n", RunLedger.NodesToJson(nodes)));
         }
         Run("INSERT OR REPLACE INTO run_nodes(run_id, digest) VALUES ($r, $d)", ("$r", runId), ("$d", digest));
     }

@@ -125,6 +125,42 @@ public sealed partial class RunLedger : IDisposable
     internal static IReadOnlyList<KeyValuePair<string, string>> PairsFromJson(string json) =>
         JsonSerializer.Deserialize<string[][]>(json)!.Select(p => KeyValuePair.Create(p[0], p[1])).ToArray();
 
+    /// <summary>
+    /// The identity of a node list, hashed field by field without building its JSON, so a no-op
+    /// invocation of thousands of steps finds its list already stored and writes only a reference.
+    /// A node's id names its variant, so id, key and status identify it. Optimised at first call:
+    /// it runs once per process, where tier-0 code would cost several times the hashing.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static string NodesDigest(IReadOnlyList<NodeRecord> nodes)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        byte[] buffer = new byte[64 * 1024];
+        int used = 0;
+        foreach (NodeRecord node in nodes)
+        {
+            int need = System.Text.Encoding.UTF8.GetMaxByteCount(node.Node.Length + (node.Key?.Length ?? 0) + node.Status.Length) + 3;
+            if (used + need > buffer.Length)
+            {
+                hash.AppendData(buffer, 0, used);
+                used = 0;
+                if (need > buffer.Length)
+                {
+                    buffer = new byte[need];
+                }
+            }
+            // NUL separates the fields: none of them contains it.
+            used += System.Text.Encoding.UTF8.GetBytes(node.Node, buffer.AsSpan(used));
+            buffer[used++] = 0;
+            used += System.Text.Encoding.UTF8.GetBytes(node.Key ?? string.Empty, buffer.AsSpan(used));
+            buffer[used++] = 0;
+            used += System.Text.Encoding.UTF8.GetBytes(node.Status, buffer.AsSpan(used));
+            buffer[used++] = 0;
+        }
+        hash.AppendData(buffer, 0, used);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     public static string NodesToJson(IReadOnlyList<NodeRecord> nodes)
     {
         var buffer = new MemoryStream();

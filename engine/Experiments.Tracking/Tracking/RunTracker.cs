@@ -179,10 +179,10 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
         _live.Flush();
         List<(string Run, MetricRow Row)> imported = ImportSeriesFiles(summary);
         ArtifactRow? diff = StoreDiff();
-        string nodes = RunLedger.NodesToJson(summary.Outcomes
-            .Select(o => new NodeRecord(o.Node.Id, o.Key, o.Status.ToString().ToLowerInvariant(), o.Node.Variant))
-            .ToArray());
-        string digest = Engine.Keys.Hashing.Sha256Hex(nodes);
+        NodeRecord[] nodes = summary.Outcomes
+            .Select(o => new NodeRecord(o.Node.Id, o.Key, StatusName(o.Status), o.Node.Variant))
+            .ToArray();
+        string digest = RunLedger.NodesDigest(nodes);
         (string? previousDigest, Func<HashSet<string>> previousKeys) = _ledger.LatestInvocation(_graph.ExperimentName, ParentId);
         // The same list as last time: every key already has its work record.
         bool allKnown = previousDigest == digest && summary.Outcomes.All(o => o.Status != NodeStatus.Ran);
@@ -227,6 +227,16 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
             w.FinishRun(ParentId, summary.Outcomes.Where(o => !o.Succeeded).Select(o => StatusOf(o.Status)).Aggregate(RunStatus.Finished, Worse));
         });
     }
+
+    private static string StatusName(NodeStatus status) => status switch
+    {
+        NodeStatus.Ran => "ran",
+        NodeStatus.Cached => "cached",
+        NodeStatus.Failed => "failed",
+        NodeStatus.Skipped => "skipped",
+        NodeStatus.Cancelled => "cancelled",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 
     private static string StatusOf(NodeStatus status) => status switch
     {
