@@ -66,6 +66,15 @@ public sealed partial class RunExperiment : ToolTask
     /// <summary>Extra sbatch arguments, one per item (`--slurm-arg` each).</summary>
     public string[] SlurmArgs { get; set; } = [];
 
+    /// <summary>Evaluate the experiment's gates after a successful run (<c>-p:Gate=false</c> passes <c>--no-gates</c>).</summary>
+    public bool RunGates { get; set; } = true;
+
+    /// <summary>Where `exp run --gate-summary` writes the gates' Markdown table.</summary>
+    public string? GateSummary { get; set; }
+
+    /// <summary>`exp run --strict`: refuse to run with modified tracked files.</summary>
+    public bool Strict { get; set; }
+
     protected override string ToolName => "dotnet";
 
     /// <summary>Progress lines are the point of a build that runs an experiment: show them at minimal verbosity.</summary>
@@ -161,6 +170,18 @@ public sealed partial class RunExperiment : ToolTask
         if (!string.IsNullOrWhiteSpace(Store))
         {
             builder.AppendSwitchIfNotNull("--store ", Path.GetFullPath(Store));
+        }
+        if (string.Equals(Command, "run", StringComparison.Ordinal))
+        {
+            if (!RunGates)
+            {
+                builder.AppendSwitch("--no-gates");
+            }
+            if (Strict)
+            {
+                builder.AppendSwitch("--strict");
+            }
+            AppendIfSet(builder, "--gate-summary ", string.IsNullOrWhiteSpace(GateSummary) ? null : Path.GetFullPath(GateSummary));
         }
         if (string.Equals(Command, "run", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(Executor))
         {

@@ -165,6 +165,39 @@ public sealed class ExperimentProjectTests(SdkFixture sdk) : IClassFixture<SdkFi
     }
 
     [Fact]
+    public async Task A_failing_gate_fails_the_build_at_its_item_and_Gate_false_skips_the_gates()
+    {
+        string root = sdk.NewWorkspace();
+        string project = Path.Combine(root, "experiments", "sentiment-items", "sentiment-items.exproj");
+        // The test split holds 200 reviews, about 100 of them about women: the first gate fails, the second passes.
+        string text = File.ReadAllText(project).Replace(
+            "    <Sweep Include=",
+            "    <Gate Include=\"women.rows\" Min=\"1000\" />\n    <Gate Include=\"splits.test_rows\" Min=\"100\" Max=\"300\" />\n    <Sweep Include=",
+            StringComparison.Ordinal);
+        File.WriteAllText(project, text);
+        (int line, int column) = Position(text, "Min=\"1000\"");
+        string summary = Path.Combine(root, "gates.md");
+
+        BuildResult failed = await sdk.BuildAsync(root, project, "-p:ExperimentGateSummary=" + summary);
+
+        Assert.True(failed.ExitCode != 0, failed.ToString());
+        Assert.True(Errors(failed) is [var error] && error == $"{project}({line},{column}): error EXP4001:", failed.ToString());
+        Assert.Contains("which fails the condition", failed.Output);
+        Assert.DoesNotContain("EXP0004", failed.Output); // the gate's own error says it; no generic "exited with code 3"
+        string markdown = File.ReadAllText(summary);
+        Assert.Contains("women.rows >= 1000", markdown);
+        Assert.Contains("❌ fail", markdown);
+        Assert.Contains("splits.test_rows <= 300", markdown);
+        Assert.Contains("✅ pass", markdown);
+
+        // The results are made and cached; only the verdict failed. Without gates the build succeeds from the cache.
+        BuildResult skipped = await sdk.BuildAsync(root, project, "-p:Gate=false");
+        Assert.True(skipped.ExitCode == 0, skipped.ToString());
+        Assert.Contains("up to date", skipped.Output);
+        Assert.Empty(Errors(skipped));
+    }
+
+    [Fact]
     public void The_task_assembly_in_the_package_references_neither_the_engine_nor_TorchSharp()
     {
         using ZipArchive package = ZipFile.OpenRead(Path.Combine(sdk.Feed, "Experiments.Sdk.0.1.0.nupkg"));
