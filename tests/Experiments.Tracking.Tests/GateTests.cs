@@ -143,5 +143,23 @@ public sealed class GateTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
+    [Fact]
+    public async Task On_a_different_evaluation_set_the_baseline_is_compared_by_value_without_pairing()
+    {
+        string gates = """  gate scores.accuracy no_regression(baseline: "baselines/gated.json", tolerance: 0.01)""";
+        string file = Experiment(gates);
+        CliResult first = await Run(file);
+        Assert.True(first.ExitCode == 3, first.ToString()); // no baseline yet
+        CliResult update = await _cli.RunAsync("baseline", "update", file, "--store", _folder.Store);
+        Assert.True(update.ExitCode == 0, update.ToString());
+
+        // 100 examples, all of them among the baseline's 200 ids: pairing them with a different
+        // set would compare the baseline's easier half. 10 of 100 flipped: 0.7 vs 0.8.
+        CliResult smaller = await Run(Experiment(gates, n: 100), "-p", "flip=10");
+
+        Assert.True(smaller.ExitCode == 3, smaller.ToString());
+        Assert.Contains("accuracy 0.7 vs baseline 0.8 (Δ -0.1; the evaluation sets differ (100 of 100 examples are in the baseline's 200), so no paired test): a drop beyond the tolerance 0.01.", smaller.Error);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

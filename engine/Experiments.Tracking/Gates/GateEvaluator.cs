@@ -106,7 +106,9 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
         if (scores is not null && reference.Scores is { } baselineScores)
         {
             string[] ids = scores.Keys.Where(baselineScores.ContainsKey).Order(StringComparer.Ordinal).ToArray();
-            if (ids.Length >= 2)
+            // Pairing is only sound on the same examples: a different evaluation set (another split,
+            // a shrunk run) shares ids by accident, so it is compared by value, and said so.
+            if (ids.Length >= 2 && ids.Length == scores.Count && ids.Length == baselineScores.Count)
             {
                 // Test "current + tolerance is worse than baseline" in the better-is-higher direction.
                 double[] a = ids.Select(id => sign * scores[id] + arguments.Tolerance).ToArray();
@@ -118,19 +120,25 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
                 double low = sign > 0 ? outcome.Low - arguments.Tolerance : -(outcome.High - arguments.Tolerance);
                 double high = sign > 0 ? outcome.High - arguments.Tolerance : -(outcome.Low - arguments.Tolerance);
                 bool regressed = outcome.PWorse < arguments.Alpha;
-                string p = outcome.PWorse.ToString("0.###", CultureInfo.InvariantCulture);
+                // A bootstrap p-value of 0 only says "below one resample in B".
+                string p = outcome.PWorse < 1.0 / BootstrapIterations
+                    ? "< " + (1.0 / BootstrapIterations).ToString("0.####", CultureInfo.InvariantCulture)
+                    : "= " + outcome.PWorse.ToString("0.###", CultureInfo.InvariantCulture);
                 return new GateResult(gate, node.NodeId, metric, currentMean, baselineMean, low, high, ids.Length, !regressed,
                     $"gate `{gate.Target.Path}` no_regression: `{node.NodeId}` {metric} {Format(currentMean)} vs baseline {Format(baselineMean)} "
-                    + $"(Δ {Signed(currentMean - baselineMean)}, {Percent(1 - arguments.Alpha)} interval [{Signed(low)}, {Signed(high)}], n = {ids.Length} paired examples, p = {p}): "
+                    + $"(Δ {Signed(currentMean - baselineMean)}, {Percent(1 - arguments.Alpha)} interval [{Signed(low)}, {Signed(high)}], n = {ids.Length} paired examples, p {p}): "
                     + (regressed ? $"a significant drop{tolerance}." : $"no significant drop{tolerance}."),
                     regressed ? DiagnosticCodes.GateFailed : string.Empty);
             }
         }
         double delta = current - reference.Value;
         bool dropped = sign * delta < -arguments.Tolerance;
+        string why = scores is not null && reference.Scores is { } recorded
+            ? $"the evaluation sets differ ({scores.Keys.Count(recorded.ContainsKey)} of {scores.Count} examples are in the baseline's {recorded.Count}), so no paired test"
+            : "no per-example scores on both sides, so no significance test";
         return new GateResult(gate, node.NodeId, metric, current, reference.Value, null, null, null, !dropped,
             $"gate `{gate.Target.Path}` no_regression: `{node.NodeId}` {metric} {Format(current)} vs baseline {Format(reference.Value)} (Δ {Signed(delta)}; "
-            + "no per-example scores on both sides, so no significance test): "
+            + why + "): "
             + (dropped ? $"a drop{tolerance}." : $"no drop{tolerance}."),
             dropped ? DiagnosticCodes.GateFailed : string.Empty);
     }
