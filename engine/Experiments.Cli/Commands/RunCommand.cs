@@ -141,7 +141,9 @@ internal static class RunCommand
         if (tracking.RunId is { } runId)
         {
             // `exp show` without --store looks in $EXP_STORE or ./.exp: name the store when that is not this one.
-            string where = StoreLocation.Resolve(null, null) == storePath ? string.Empty : $" --store {Path.GetRelativePath(Directory.GetCurrentDirectory(), storePath)}";
+            string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), storePath);
+            string where = StoreLocation.Resolve(null, null) == storePath ? string.Empty
+                : $" --store {(relative.StartsWith("..", StringComparison.Ordinal) ? storePath : relative)}";
             output.WriteLine($"  run {runId[..8]} recorded (exp show {runId[..8]}{where})");
         }
         return exitCode;

@@ -23,7 +23,10 @@ internal static class GateRunner
             .Select(step => new GateInput(
                 step.Node,
                 step.Node.IndexOf('[', StringComparison.Ordinal) is int at and > 0 ? step.Node[..at] : step.Node,
-                step.Key is null || step.Status is not ("ran" or "cached") ? null : store.TryGetAction(step.Key)))
+                step.Key is null || step.Status is not ("ran" or "cached") ? null : store.TryGetAction(step.Key))
+            {
+                Variant = step.Variant,
+            })
             .ToList();
 
     /// <summary>Writes the Markdown summary where asked, and appends it to a GitHub job summary when there is one.</summary>

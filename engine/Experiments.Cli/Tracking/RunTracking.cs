@@ -209,7 +209,7 @@ internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
     /// <summary>Evaluates the gates on this run's results; failures are written as diagnostics at each gate.</summary>
     public async Task<IReadOnlyList<GateResult>> EvaluateGatesAsync(RunSummary summary, string? summaryPath, CancellationToken cancellationToken)
     {
-        IReadOnlyList<GateInput> inputs = summary.Outcomes.Select(o => new GateInput(o.Node.Id, o.Node.Name, o.Entry)).ToArray();
+        IReadOnlyList<GateInput> inputs = summary.Outcomes.Select(o => new GateInput(o.Node.Id, o.Node.Name, o.Entry) { Variant = o.Node.Variant }).ToArray();
         IReadOnlyList<GateResult> results = await GateRunner.EvaluateAsync(_store, _graph, inputs, _mlflow, cancellationToken).ConfigureAwait(false);
         _renderer.Write(GateEvaluator.Diagnostics(results));
         string markdown = GateSummary.Markdown(_graph.ExperimentName, RunId, results);

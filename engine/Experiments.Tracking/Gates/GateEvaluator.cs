@@ -23,7 +23,7 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
     public async Task<IReadOnlyList<GateResult>> EvaluateAsync(IReadOnlyList<GateStatement> gates, IReadOnlyList<GateInput> inputs, CancellationToken cancellationToken)
     {
         var results = new List<GateResult>();
-        var baselineCache = new Dictionary<BaselineSource, (IReadOnlyDictionary<string, BaselineMetric>? Metrics, GateResult? Error)>();
+        var baselineCache = new Dictionary<BaselineSource, LoadedBaseline>();
         foreach (GateStatement gate in gates)
         {
             string metric = gate.Target.Member ?? string.Empty;
@@ -44,7 +44,7 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
 
     private async Task<GateResult> EvaluateNodeAsync(
         GateStatement gate, string metric, GateInput node,
-        Dictionary<BaselineSource, (IReadOnlyDictionary<string, BaselineMetric>? Metrics, GateResult? Error)> baselineCache,
+        Dictionary<BaselineSource, LoadedBaseline> baselineCache,
         CancellationToken cancellationToken)
     {
         if (node.Entry is not { } entry)
@@ -85,8 +85,7 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
                 {
                     return error with { NodeId = node.NodeId, Current = current };
                 }
-                BaselineMetric? reference = baseline.Metrics!.GetValueOrDefault($"{node.NodeId}.{metric}")
-                    ?? baseline.Metrics!.GetValueOrDefault($"{node.StepName}.{metric}");
+                BaselineMetric? reference = baseline.Find(node, metric);
                 if (reference is null)
                 {
                     return Fail(gate, node.NodeId, metric, current, null, DiagnosticCodes.BaselineMissing,
@@ -143,7 +142,7 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
             dropped ? DiagnosticCodes.GateFailed : string.Empty);
     }
 
-    private async Task<(IReadOnlyDictionary<string, BaselineMetric>?, GateResult?)> LoadBaselineAsync(
+    private async Task<LoadedBaseline> LoadBaselineAsync(
         GateStatement gate, BaselineSource source, GateInput node, string metric, CancellationToken cancellationToken)
     {
         switch (source)
@@ -152,22 +151,22 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
                 string path = Path.GetFullPath(Path.Combine(baseDirectory, file.Path));
                 if (!File.Exists(path))
                 {
-                    return (null, Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineMissing,
+                    return LoadedBaseline.Failed(Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineMissing,
                         $"gate `{gate.Target.Path}`: no baseline file `{file.Path}`; create it from a good run with `exp baseline update`."));
                 }
                 try
                 {
-                    return (BaselineDocument.Read(path), null);
+                    return new LoadedBaseline(BaselineDocument.Read(path), null, null);
                 }
                 catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
                 {
-                    return (null, Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnreadable,
+                    return LoadedBaseline.Failed(Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnreadable,
                         $"gate `{gate.Target.Path}`: baseline file `{file.Path}` is not a baseline ({exception.Message}); rewrite it with `exp baseline update`."));
                 }
             case BaselineMlflow query:
                 if (mlflow is null)
                 {
-                    return (null, Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnavailable,
+                    return LoadedBaseline.Failed(Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnavailable,
                         $"gate `{gate.Target.Path}`: the baseline is an MLflow run, but MLFLOW_TRACKING_URI is not set."));
                 }
                 try
@@ -175,19 +174,30 @@ public sealed class GateEvaluator(ContentStore store, string experiment, string 
                     var found = await mlflow.FindAsync(experiment, query, cancellationToken).ConfigureAwait(false);
                     if (found is null)
                     {
-                        return (null, Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineMissing,
+                        return LoadedBaseline.Failed(Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineMissing,
                             $"gate `{gate.Target.Path}`: no finished MLflow run matches the baseline query."));
                     }
-                    return (found.Value.Metrics.ToDictionary(m => m.Key, m => new BaselineMetric(m.Value, null), StringComparer.Ordinal), null);
+                    return new LoadedBaseline(null, found, null);
                 }
                 catch (MlflowException failure)
                 {
-                    return (null, Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnavailable,
-                        $"gate `{gate.Target.Path}`: cannot read the baseline run: {failure.Message}"));
+                    return LoadedBaseline.Failed(Fail(gate, node.NodeId, metric, null, null, DiagnosticCodes.BaselineUnavailable,
+                        $"gate `{gate.Target.Path}`: cannot read the baseline run: {failure.Reason}."));
                 }
             default:
                 throw new InvalidOperationException(source.GetType().Name);
         }
+    }
+
+    /// <summary>A gate's baseline, loaded once per evaluation and asked per node: a file's metrics, or an MLflow run.</summary>
+    private sealed record LoadedBaseline(IReadOnlyDictionary<string, BaselineMetric>? File, BaselineRun? Run, GateResult? Error)
+    {
+        public static LoadedBaseline Failed(GateResult error) => new(null, null, error);
+
+        public BaselineMetric? Find(GateInput node, string metric) =>
+            File is not null
+                ? File.GetValueOrDefault($"{node.NodeId}.{metric}") ?? File.GetValueOrDefault($"{node.StepName}.{metric}")
+                : Run?.Find(node, metric) is { } value ? new BaselineMetric(value, null) : null;
     }
 
     private static GateResult Fail(GateStatement gate, string nodeId, string metric, double? current, double? baseline, string code, string message) =>

@@ -3,7 +3,11 @@ using Experiments.Engine.Spec;
 namespace Experiments.Tracking.Gates;
 
 /// <summary>The result of a step a gate reads: its node id (name plus variant), step name and cached entry.</summary>
-public sealed record GateInput(string NodeId, string StepName, Engine.Store.ActionEntry? Entry);
+public sealed record GateInput(string NodeId, string StepName, Engine.Store.ActionEntry? Entry)
+{
+    /// <summary>The node's sweep assignment (dimension, label), as in its id; empty for a shared node.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Variant { get; init; } = [];
+}
 
 /// <summary>
 /// One gate on one node: the values compared, the paired-bootstrap interval of the change where

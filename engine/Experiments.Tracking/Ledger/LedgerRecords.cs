@@ -46,7 +46,7 @@ public sealed record ArtifactRow(string Path, string Digest, long Size);
 /// A node a run used: its key and whether it ran or was found in the cache; for a cache hit,
 /// <see cref="OriginRunId"/> is the run that computed it (null when it predates the ledger).
 /// </summary>
-public sealed record RunStepRow(string Node, string? Key, string Status, string? OriginRunId);
+public sealed record RunStepRow(string Node, string? Key, string Status, string? OriginRunId, IReadOnlyList<KeyValuePair<string, string>> Variant);
 
 /// <summary>What a step key cost and produced (its scalar results): recorded once per key, against the run that computed it.</summary>
 public sealed record StepWorkRecord(string Key, string Node, string Kind, double Seconds, DateTimeOffset Created, IReadOnlyDictionary<string, double> Metrics);

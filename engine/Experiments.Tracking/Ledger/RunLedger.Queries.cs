@@ -158,7 +158,7 @@ public sealed partial class RunLedger
     /// nodes; a variant's run the ones of its variant.
     /// </summary>
     public IReadOnlyList<RunStepRow> Steps(string runId) =>
-        OwnNodes(runId, ownedOnly: false).Select(n => new RunStepRow(n.Node.Node, n.Node.Key, n.Node.Status, n.Origin)).ToList();
+        OwnNodes(runId, ownedOnly: false).Select(n => new RunStepRow(n.Node.Node, n.Node.Key, n.Node.Status, n.Origin, n.Node.Variant)).ToList();
 
     /// <summary>
     /// The nodes of a run with their work record. <paramref name="ownedOnly"/>: only those whose

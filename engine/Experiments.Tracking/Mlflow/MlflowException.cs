@@ -31,6 +31,9 @@ public sealed class MlflowException(MlflowFailure failure, string message, strin
 
     public HttpStatusCode? Status { get; } = status;
 
+    /// <summary>What failed, without the outbox's advice (for callers that only read, such as gates).</summary>
+    public string Reason { get; private init; } = message;
+
     /// <summary>Runs an API call and turns every failure into an <see cref="MlflowException"/>.</summary>
     public static async Task<T> Guard<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
     {
@@ -91,7 +94,10 @@ public sealed class MlflowException(MlflowFailure failure, string message, strin
                 "the server failed; events stay queued and are sent later"),
             _ => (MlflowFailure.Rejected, "the server refused this request; it is set aside (see `exp mlflow status`)"),
         };
-        return new MlflowException(failure, $"{what}: MLflow answered {detail}; {advice}.", code, status, inner);
+        return new MlflowException(failure, $"{what}: MLflow answered {detail}; {advice}.", code, status, inner)
+        {
+            Reason = $"{what}: MLflow answered {detail}",
+        };
     }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
