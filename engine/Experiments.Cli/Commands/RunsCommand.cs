@@ -91,6 +91,11 @@ internal static class RunsCommand
         if (!markdown)
         {
             services.Output.WriteLine($"{rows.Count} run(s). `exp show RUN` for one; `exp diff A B` to compare two.");
+            if (rows.Count == 0 && parsed.Count > 0 && !all)
+            {
+                // A swept step's params and metrics live on the variants' runs, which only --all searches.
+                services.Output.WriteLine("A sweep's variant params and metrics are on its child runs: add --all to search them too.");
+            }
         }
         return ExitCodes.Ok;
     }
