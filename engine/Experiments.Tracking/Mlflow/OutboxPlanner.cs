@@ -125,34 +125,33 @@ public static class OutboxPlanner
             return batch;
         }
 
-        foreach (MlflowParam param in parameters)
+        // One pass in the order MLflow must see them: params, then tags, then metrics.
+        IEnumerable<object> items = parameters.Cast<object>().Concat(tags).Concat(metrics);
+        foreach (object item in items)
         {
-            int size = JsonSerializer.SerializeToUtf8Bytes(param, MlflowJson.Options).Length + 1;
-            if (!Fits(size, 1, 0, 0))
+            int size = JsonSerializer.SerializeToUtf8Bytes(item, item.GetType(), MlflowJson.Options).Length + 1;
+            (int paramCount, int tagCount, int metricCount) = item switch
+            {
+                MlflowParam => (1, 0, 0),
+                MlflowTag => (0, 1, 0),
+                _ => (0, 0, 1),
+            };
+            if (!Fits(size, paramCount, tagCount, metricCount))
             {
                 yield return Take();
             }
-            p.Add(param);
-            bytes += size;
-        }
-        foreach (MlflowTag tag in tags)
-        {
-            int size = JsonSerializer.SerializeToUtf8Bytes(tag, MlflowJson.Options).Length + 1;
-            if (!Fits(size, 0, 1, 0))
+            switch (item)
             {
-                yield return Take();
+                case MlflowParam param:
+                    p.Add(param);
+                    break;
+                case MlflowTag tag:
+                    t.Add(tag);
+                    break;
+                default:
+                    m.Add((MlflowMetric)item);
+                    break;
             }
-            t.Add(tag);
-            bytes += size;
-        }
-        foreach (MlflowMetric metric in metrics)
-        {
-            int size = JsonSerializer.SerializeToUtf8Bytes(metric, MlflowJson.Options).Length + 1;
-            if (!Fits(size, 0, 0, 1))
-            {
-                yield return Take();
-            }
-            m.Add(metric);
             bytes += size;
         }
         if (p.Count + t.Count + m.Count > 0)
