@@ -27,7 +27,7 @@ internal static class ShowCommand
 
     private static int Execute(CliServices services, string id, string? storeOption, bool json, bool markdown)
     {
-        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, null);
+        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, null, closeDeadRuns: true);
         if (ledger is null || LedgerAccess.Find(services, ledger, id) is not { } run)
         {
             return ExitCodes.SpecError;
