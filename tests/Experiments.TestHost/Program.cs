@@ -4,7 +4,7 @@ using Experiments.Steps;
 using Experiments.TestHost;
 
 var services = new CliServices(
-    new StepKindRegistry([.. BuiltInKinds.All, new HoldGpuKind(), new SleepKind()]),
+    new StepKindRegistry([.. BuiltInKinds.All, new HoldGpuKind(), new SleepKind(), new TickKind()]),
     Console.Out,
     Console.Error,
     Interactive: false);

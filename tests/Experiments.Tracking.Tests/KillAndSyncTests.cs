@@ -21,43 +21,7 @@ public sealed class KillAndSyncTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    /// <summary>
-    /// The CLI's own build output: this test project carries ASP.NET Core (the stand-in), so its
-    /// folder lacks libraries exp takes from NuGet that ASP.NET Core's framework would provide.
-    /// </summary>
-    private static string ExpDll
-    {
-        get
-        {
-            string targetFolder = Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-            string configuration = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
-            return Path.Combine(Experiments.Tests.Shared.RepositoryPaths.Root, "engine", "Experiments.Cli", "bin", configuration, targetFolder, "exp.dll");
-        }
-    }
-
-    private ProcessStartInfo Exp(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _folder.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(ExpDll);
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment.Remove("EXP_STORE");
-        info.Environment["CI"] = "1";
-        info.Environment["MLFLOW_TRACKING_URI"] = _server.Uri;
-        info.Environment["EXP_MLFLOW_TIMEOUT_SECONDS"] = "30";
-        info.Environment["EXP_MLFLOW_FLUSH_SECONDS"] = "60";
-        info.Environment["EXP_MLFLOW_BACKOFF_MS"] = "20";
-        return info;
-    }
+    private ProcessStartInfo Exp(params string[] args) => RealExp.StartInfo(RealExp.ExpDll, _folder.Root, RealExp.Mlflow(_server.Uri), args);
 
     [Fact]
     public async Task Killing_exp_mid_delivery_then_syncing_delivers_everything_exactly_once()
@@ -90,8 +54,8 @@ public sealed class KillAndSyncTests : IAsyncLifetime
         Assert.True(_server.Runs.Any(r => r.Tags.ContainsKey("exp.outbox.seq")), "the held-back batch should have been applied");
         Assert.True(LedgerTotals.Read(_folder.Store).Pending > 0, $"delivery should have been cut short: {LedgerTotals.Read(_folder.Store)}\n{string.Join("\n", _server.Log)}");
 
-        (int exit, string syncOutput, string syncError) = await RunAsync(Exp("mlflow", "sync", "--store", _folder.Store));
-        Assert.True(exit == 0, $"{syncOutput}\n{syncError}");
+        CliResult sync = await RealExp.RunAsync(Exp("mlflow", "sync", "--store", _folder.Store));
+        Assert.True(sync.ExitCode == 0, sync.ToString());
         LedgerTotals.AssertDelivered(_server, _folder.Store);
         // The batch the killed process never saw acknowledged was checked, not resent.
         Assert.Contains(_server.Log, l => l.Contains("runs/get @", StringComparison.Ordinal));
@@ -100,15 +64,5 @@ public sealed class KillAndSyncTests : IAsyncLifetime
         Assert.Equal(3, _server.Runs.Count(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == parent.Id));
         Assert.Contains(_server.StoredArtifacts, a => a.Key.EndsWith("/git.diff", StringComparison.Ordinal)
             && System.Text.Encoding.UTF8.GetString(a.Value).Contains("+v2, not committed", StringComparison.Ordinal));
-    }
-
-    private static async Task<(int, string, string)> RunAsync(ProcessStartInfo info)
-    {
-        using var process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 }

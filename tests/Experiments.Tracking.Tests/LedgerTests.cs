@@ -16,17 +16,33 @@ public sealed class LedgerTests : IDisposable
     public void An_older_ledger_is_migrated_in_place_and_keeps_its_runs()
     {
         string path = Path.Combine(_folder.Root, "ledger.db");
-        string id;
+        const string id = "0123456789abcdef0123456789abcdef";
         using (RunLedger old = RunLedger.Open(path, schemaVersion: 1))
         {
             Assert.Equal(1, old.SchemaVersion);
-            id = old.Write(w => w.StartRun(Run("old")));
+        }
+        // Rows as exp wrote them at schema 1 (no owner process): one finished, one left RUNNING.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = $"""
+                INSERT INTO experiments(id, name, created) VALUES (1, 'old', 0);
+                INSERT INTO runs(id, experiment_id, name, status, start_time, end_time, file, variant, arguments)
+                VALUES ('{id}', 1, 'r', 'FINISHED', 1, 2, 'x.exp', '[]', '["lr=0.1"]'),
+                       ('fedcba9876543210fedcba9876543210', 1, 'r', 'RUNNING', 3, NULL, 'x.exp', '[]', '[]');
+                INSERT INTO params(run_id, key, value) VALUES ('{id}', 'lr', '0.1');
+                """;
+            command.ExecuteNonQuery();
         }
         using RunLedger ledger = RunLedger.Open(path);
-        Assert.Equal(2, ledger.SchemaVersion);
+        Assert.Equal(3, ledger.SchemaVersion);
         Assert.Equal("0.1", ledger.Params(id)["lr"]);
         ledger.Write(w => w.Enqueue(id, "update_run", "{}"));
         Assert.Equal(1, ledger.PendingCount());
+        // A run recorded without its process cannot be told dead from alive: it is left alone.
+        Assert.Empty(Experiments.Tracking.Tracking.DeadRuns.Close(ledger, queueForMlflow: true));
+        Assert.Equal(RunStatus.Running, ledger.TryGetRun("fedcba9876543210fedcba9876543210")!.Status);
     }
 
     [Fact]
@@ -44,7 +60,7 @@ public sealed class LedgerTests : IDisposable
             command.ExecuteNonQuery();
         }
         LedgerException error = Assert.Throws<LedgerException>(() => RunLedger.Open(path));
-        Assert.Contains("schema version 99, newer than this exp understands (2)", error.Message);
+        Assert.Contains("schema version 99, newer than this exp understands (3)", error.Message);
     }
 
     [Fact]

@@ -1,10 +1,16 @@
 using System.CommandLine;
 using Experiments.Cli.Frontend;
+using Experiments.Engine.Diagnostics;
 using Experiments.Engine.Store;
+using Experiments.Tracking.Ledger;
 
 namespace Experiments.Cli.Commands;
 
-/// <summary>`exp gc`: remove what no recent run references.</summary>
+/// <summary>
+/// `exp gc`: remove what no recent run references. The artifacts of the runs in the ledger
+/// (<c>git.diff</c>, <c>gates.md</c>) are roots too, however old the run. A ledger that exists but
+/// cannot be read stops gc before it removes anything: it cannot tell which blobs are artifacts.
+/// </summary>
 internal static class GcCommand
 {
     public static Command Create(CliServices services)
@@ -31,7 +37,23 @@ internal static class GcCommand
             services.Error.WriteLine($"exp: error EXP3005: no store at {path}.");
             return ExitCodes.SpecError;
         }
-        GcReport? report = new GarbageCollector(new ContentStore(path)).Collect(keepRuns, keepDays, DateTimeOffset.UtcNow, dryRun);
+        string ledgerPath = Path.Combine(path, RunLedger.FileName);
+        bool hasLedger = File.Exists(ledgerPath);
+        GcReport? report;
+        try
+        {
+            // Read under gc's exclusive hold on the store, so no run adds an artifact meanwhile.
+            report = new GarbageCollector(new ContentStore(path)).Collect(keepRuns, keepDays, DateTimeOffset.UtcNow, dryRun,
+                hasLedger ? () => LedgerBlobs(ledgerPath) : null);
+        }
+        catch (UnreadableLedgerException exception)
+        {
+            services.Error.WriteLine(
+                $"exp: error {DiagnosticCodes.LedgerError}: cannot read the ledger {ledgerPath}: {exception.Message} "
+                + "gc keeps the blobs recorded runs refer to (git.diff, gates.md) and cannot tell which they are, so it removed nothing. "
+                + "Repair the ledger, or move it aside to collect without it (the artifacts of its runs are then removed too).");
+            return ExitCodes.SpecError;
+        }
         if (report is null)
         {
             services.Error.WriteLine($"exp: error EXP3005: the store {path} is in use by a running exp; try again when it finishes.");
@@ -44,9 +66,31 @@ internal static class GcCommand
         }
         services.Output.WriteLine(
             $"{verb} {report.Removed.Count} item(s), {Size(report.Removed.Sum(i => i.Bytes))}; kept {report.KeysKept} step result(s) "
-            + $"referenced by {report.RunsKept} recent run(s), {Size(report.BytesKept)} of blobs.");
+            + $"referenced by {report.RunsKept} recent run(s)"
+            + (hasLedger ? $", {report.PinnedBlobsKept} artifact blob(s) of the ledger's runs" : string.Empty)
+            + $", {Size(report.BytesKept)} of blobs.");
         return ExitCodes.Ok;
     }
+
+    /// <summary>The blobs the ledger's runs refer to; any failure to read them stops gc.</summary>
+    private static IReadOnlySet<string> LedgerBlobs(string ledgerPath)
+    {
+        try
+        {
+            using RunLedger ledger = RunLedger.Open(ledgerPath);
+            return ledger.ReferencedBlobs();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A damaged file, a newer schema, a SQLite native library that does not load.
+            Exception cause = exception is TypeInitializationException or LedgerException { InnerException: Microsoft.Data.Sqlite.SqliteException }
+                ? exception.InnerException!.GetBaseException()
+                : exception;
+            throw new UnreadableLedgerException(cause.Message.TrimEnd('.') + ".", cause);
+        }
+    }
+
+    private sealed class UnreadableLedgerException(string message, Exception inner) : Exception(message, inner);
 
     internal static string Size(long bytes) => bytes switch
     {

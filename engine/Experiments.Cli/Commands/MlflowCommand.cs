@@ -34,7 +34,7 @@ internal static class MlflowCommand
             services.Error.WriteLine("exp: error: MLFLOW_TRACKING_URI is not set (or is not an http(s) URI): there is no MLflow server to sync to.");
             return ExitCodes.SpecError;
         }
-        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file);
+        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file, closeDeadRuns: true);
         if (ledger is null)
         {
             return ExitCodes.SpecError;
@@ -53,7 +53,7 @@ internal static class MlflowCommand
 
     private static int Status(CliServices services, string? file, string? storeOption)
     {
-        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file);
+        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file, closeDeadRuns: true);
         if (ledger is null)
         {
             return ExitCodes.SpecError;

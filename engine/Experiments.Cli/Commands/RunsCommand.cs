@@ -41,7 +41,7 @@ internal static class RunsCommand
             }
             parsed.Add(one);
         }
-        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file);
+        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, file, closeDeadRuns: true);
         if (ledger is null)
         {
             return ExitCodes.SpecError;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Experiments.Cli.Rendering;
 using Experiments.Cli.Tracking;
+using Experiments.Engine.Store;
 using Experiments.Tracking.Ledger;
 
 namespace Experiments.Cli.Commands;
@@ -26,18 +27,20 @@ internal static class ShowCommand
 
     private static int Execute(CliServices services, string id, string? storeOption, bool json, bool markdown)
     {
-        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, null);
+        using RunLedger? ledger = LedgerAccess.Open(services, storeOption, null, closeDeadRuns: true);
         if (ledger is null || LedgerAccess.Find(services, ledger, id) is not { } run)
         {
             return ExitCodes.SpecError;
         }
         RunDetails details = ledger.Details(run);
+        var store = new ContentStore(Path.GetDirectoryName(ledger.Path)!);
+        bool InStore(ArtifactRow artifact) => store.HasBlob(artifact.Digest, artifact.Size);
         if (json)
         {
             var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
             {
-                RunJson.Write(writer, details, full: true);
+                RunJson.Write(writer, details, full: true, InStore);
             }
             services.Output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
             return ExitCodes.Ok;
@@ -70,8 +73,10 @@ internal static class ShowCommand
         output.Write(header.Render(markdown));
         Section(output, markdown, "params", details.Params.Select(p => new[] { p.Key, p.Value }), "param", "value");
         Section(output, markdown, "metrics", details.Metrics.Select(m => new[] { m.Key, LedgerAccess.Number(m.Value) }), "metric", "value");
-        Section(output, markdown, "artifacts", details.Artifacts.Select(a => new[] { a.Path, a.Digest[..12], a.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-            "path", "blob", "bytes");
+        Section(output, markdown, "artifacts", details.Artifacts.Select(a => new[]
+        {
+            a.Path, a.Digest[..12], a.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), InStore(a) ? "yes" : "no (missing)",
+        }), "path", "blob", "bytes", "in store");
         Section(output, markdown, "steps", details.Steps.Select(s => new[]
         {
             s.Node, s.Status, s.Key?[..12] ?? "—",

@@ -6,7 +6,8 @@ namespace Experiments.Cli.Tracking;
 /// <summary>A run in the JSON documents of `exp runs` and `exp show`.</summary>
 internal static class RunJson
 {
-    public static void Write(Utf8JsonWriter writer, RunDetails run, bool full = false)
+    /// <param name="inStore">With <paramref name="full"/>: whether an artifact's blob is still in the store (`exp gc` keeps them; a store copied without its objects does not).</param>
+    public static void Write(Utf8JsonWriter writer, RunDetails run, bool full = false, Func<ArtifactRow, bool>? inStore = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id", run.Run.Id);
@@ -59,6 +60,10 @@ internal static class RunJson
                 writer.WriteString("path", artifact.Path);
                 writer.WriteString("digest", artifact.Digest);
                 writer.WriteNumber("size", artifact.Size);
+                if (inStore is not null)
+                {
+                    writer.WriteBoolean("in_store", inStore(artifact));
+                }
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -21,8 +21,8 @@ namespace Experiments.Cli.Tracking;
 /// a run never fails because MLflow is down.
 /// </summary>
 /// <remarks>
-/// Starting the run record (reading git, writing the parent and child runs) happens on a
-/// background task while the scheduler decides what is cached, so a no-op run does not wait for
+/// Starting the run record (closing runs whose process was killed, reading git, writing the
+/// parent and child runs) happens on a background task while the scheduler decides what is cached, so a no-op run does not wait for
 /// it; a step that executes, and <see cref="Complete"/>, wait for it.
 /// </remarks>
 internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
@@ -175,6 +175,7 @@ internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
                 LedgerOpening opened = opening.Error is null ? Open(store.Root) : opening;
                 ledger = opened.Ledger ?? throw opened.Error ?? new LedgerException("the ledger could not be opened.");
             }
+            CloseDeadRuns(ledger, mlflow is not null, notes);
             int maxChildren = int.TryParse(services.ReadEnvironment("EXP_MAX_CHILD_RUNS"), out int max) && max >= 0 ? max : 256;
             RunTracker tracker = RunTracker.Start(ledger, store, graph,
                 new TrackingContext(overrides, git, Environment.UserName, QueueForMlflow: mlflow is not null) { MaxChildRuns = maxChildren });
@@ -185,6 +186,22 @@ internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
             ledger?.Dispose();
             return new Started(null, null, git, notes, Diagnostic.Warning(DiagnosticCodes.LedgerError, new SourceSpan(store.Root, 0, 0),
                 $"this run is not recorded in the ledger: {exception.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// Closes runs left RUNNING by killed processes (queued for MLflow, so the delivery of leftovers
+    /// that starts next sends them). A problem here is a note: it must not cost this run its record.
+    /// </summary>
+    private static void CloseDeadRuns(RunLedger ledger, bool queueForMlflow, List<string> notes)
+    {
+        try
+        {
+            notes.AddRange(DeadRuns.Notes(DeadRuns.Close(ledger, queueForMlflow)));
+        }
+        catch (Exception exception) when (exception is LedgerException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            notes.Add($"exp: note: could not close the runs of killed processes: {exception.Message}");
         }
     }
 

@@ -5,7 +5,8 @@ namespace Experiments.Engine.Store;
 /// <summary>What gc removed (or would remove): one line per item, with its size.</summary>
 public sealed record GcItem(string What, string Path, long Bytes);
 
-public sealed record GcReport(IReadOnlyList<GcItem> Removed, int RunsKept, int KeysKept, long BytesKept);
+/// <param name="PinnedBlobsKept">Blobs kept because the caller named them (the ledger's run artifacts), whether or not a step result also uses them.</param>
+public sealed record GcReport(IReadOnlyList<GcItem> Removed, int RunsKept, int KeysKept, long BytesKept, int PinnedBlobsKept = 0);
 
 /// <summary>
 /// `exp gc`: keeps everything the recent runs reference (the newest <c>keepRuns</c> run records and
@@ -13,15 +14,23 @@ public sealed record GcReport(IReadOnlyList<GcItem> Removed, int RunsKept, int K
 /// unreferenced blobs and leftover scratch files. Runs hold the store lock shared, gc exclusive,
 /// so gc never deletes under a running `exp`.
 /// </summary>
+/// <remarks>
+/// Blobs the engine does not know about can be kept as extra roots: <c>pinnedBlobs</c> is asked
+/// for them once the store is held exclusively (so nothing can add one between the answer and the
+/// deletions) and before anything is removed (so a caller that cannot answer, and throws, leaves
+/// the store untouched). The CLI passes the digests of the ledger's run artifacts this way; the
+/// engine itself knows nothing of the ledger.
+/// </remarks>
 public sealed class GarbageCollector(ContentStore store)
 {
-    public GcReport? Collect(int keepRuns, double keepDays, DateTimeOffset now, bool dryRun)
+    public GcReport? Collect(int keepRuns, double keepDays, DateTimeOffset now, bool dryRun, Func<IReadOnlySet<string>>? pinnedBlobs = null)
     {
         using IDisposable? exclusive = StoreLocks.TryAcquireExclusive(store);
         if (exclusive is null)
         {
             return null;
         }
+        IReadOnlySet<string> pinned = pinnedBlobs?.Invoke() ?? new HashSet<string>(StringComparer.Ordinal);
         var removed = new List<GcItem>();
         var runs = store.ReadRunRecords().OrderByDescending(r => r.Record.Started).ToList();
         var kept = runs.Where((r, i) => i < keepRuns || r.Record.Started >= now - TimeSpan.FromDays(keepDays)).ToList();
@@ -80,12 +89,15 @@ public sealed class GarbageCollector(ContentStore store)
             }
         }
         long bytesKept = 0;
+        int pinnedKept = 0;
         foreach (string blob in Files("objects"))
         {
             string digest = Path.GetFileName(Path.GetDirectoryName(blob)!) + Path.GetFileName(blob);
-            if (liveBlobs.Contains(digest))
+            bool isPinned = pinned.Contains(digest);
+            if (isPinned || liveBlobs.Contains(digest))
             {
                 bytesKept += new FileInfo(blob).Length;
+                pinnedKept += isPinned ? 1 : 0;
             }
             else
             {
@@ -97,7 +109,7 @@ public sealed class GarbageCollector(ContentStore store)
         {
             Remove(removed, "scratch", scratch, dryRun);
         }
-        return new GcReport(removed, kept.Count, keys.Count, bytesKept);
+        return new GcReport(removed, kept.Count, keys.Count, bytesKept, pinnedKept);
     }
 
     private IEnumerable<string> Files(string folder)

@@ -18,7 +18,11 @@ public sealed record NewRun(
     IReadOnlyList<KeyValuePair<string, string>> Variant,
     IReadOnlyList<string> Arguments,
     IReadOnlyDictionary<string, string> Params,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The process that keeps it RUNNING; this one unless said otherwise.</summary>
+    public RunOwner? Owner { get; init; }
+}
 
 /// <summary>One run as the ledger holds it.</summary>
 public sealed record LedgerRun(

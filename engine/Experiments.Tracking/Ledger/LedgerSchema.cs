@@ -91,6 +91,17 @@ internal static class LedgerSchema
             mlflow_experiment_id TEXT NOT NULL,
             artifact_uri TEXT NOT NULL);
         """,
+        // 3: the process that owns a run, so a later exp can tell a run whose process was killed
+        // (left RUNNING forever) from one still going, and close it as KILLED. Runs recorded
+        // before this have no owner and are left as they are. The partial index keeps the look
+        // for RUNNING runs, done by every tracked invocation, independent of the ledger's size.
+        """
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN process_start INTEGER;
+        ALTER TABLE runs ADD COLUMN boot_id TEXT;
+        CREATE INDEX runs_running ON runs(status) WHERE status = 'RUNNING';
+        """,
     ];
 
     public static int Latest => Migrations.Count;

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Experiments.Tracking.Ledger;
 
 /// <summary>The writes of one ledger transaction (see <see cref="RunLedger.Write{T}"/>).</summary>
-public sealed class LedgerWriter
+public sealed partial class LedgerWriter
 {
     private readonly RunLedger _ledger;
     private readonly SqliteConnection _connection;
@@ -46,12 +46,14 @@ public sealed class LedgerWriter
     {
         string id = Guid.NewGuid().ToString("N");
         long experiment = EnsureExperiment(run.Experiment);
+        RunOwner owner = run.Owner ?? RunOwner.Current;
         Run("""
-            INSERT INTO runs(id, experiment_id, parent_id, name, status, start_time, file, variant, arguments)
-            VALUES ($id, $e, $p, $n, $s, $t, $f, $v, $a)
+            INSERT INTO runs(id, experiment_id, parent_id, name, status, start_time, file, variant, arguments, host, pid, process_start, boot_id)
+            VALUES ($id, $e, $p, $n, $s, $t, $f, $v, $a, $host, $pid, $ps, $boot)
             """,
             ("$id", id), ("$e", experiment), ("$p", run.ParentId), ("$n", run.Name), ("$s", RunStatus.Running),
-            ("$t", NowMs), ("$f", run.File), ("$v", RunLedger.ToJson(run.Variant)), ("$a", JsonSerializer.Serialize(run.Arguments)));
+            ("$t", NowMs), ("$f", run.File), ("$v", RunLedger.ToJson(run.Variant)), ("$a", JsonSerializer.Serialize(run.Arguments)),
+            ("$host", owner.Host), ("$pid", owner.Pid), ("$ps", owner.StartTime), ("$boot", owner.BootId));
         SetParams(id, run.Params);
         SetTags(id, run.Tags);
         return id;
@@ -104,8 +106,9 @@ public sealed class LedgerWriter
     /// thousands); a child's params are its variant, its tags its parent's.
     /// </summary>
     public string[] StartChildren(string parentId, string experiment, string file, IReadOnlyList<string> arguments,
-        IReadOnlyList<(string Name, IReadOnlyList<KeyValuePair<string, string>> Variant)> children)
+        IReadOnlyList<(string Name, IReadOnlyList<KeyValuePair<string, string>> Variant)> children, RunOwner? owner = null)
     {
+        owner ??= RunOwner.Current;
         long experimentId = EnsureExperiment(experiment);
         string[] ids = children.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         string argumentsJson = JsonSerializer.Serialize(arguments);
@@ -114,11 +117,16 @@ public sealed class LedgerWriter
         for (int start = 0; start < ids.Length; start += chunk)
         {
             int count = Math.Min(chunk, ids.Length - start);
-            var sql = new System.Text.StringBuilder("INSERT INTO runs(id, experiment_id, parent_id, name, status, start_time, file, variant, arguments) VALUES ");
-            var parameters = new List<(string, object?)> { ("$e", experimentId), ("$p", parentId), ("$s", RunStatus.Running), ("$t", now), ("$f", file), ("$a", argumentsJson) };
+            var sql = new System.Text.StringBuilder(
+                "INSERT INTO runs(id, experiment_id, parent_id, name, status, start_time, file, variant, arguments, host, pid, process_start, boot_id) VALUES ");
+            var parameters = new List<(string, object?)>
+            {
+                ("$e", experimentId), ("$p", parentId), ("$s", RunStatus.Running), ("$t", now), ("$f", file), ("$a", argumentsJson),
+                ("$host", owner.Host), ("$pid", owner.Pid), ("$ps", owner.StartTime), ("$boot", owner.BootId),
+            };
             for (int i = 0; i < count; i++)
             {
-                sql.Append(i == 0 ? "" : ", ").Append($"($id{i}, $e, $p, $n{i}, $s, $t, $f, $v{i}, $a)");
+                sql.Append(i == 0 ? "" : ", ").Append($"($id{i}, $e, $p, $n{i}, $s, $t, $f, $v{i}, $a, $host, $pid, $ps, $boot)");
                 parameters.Add(($"$id{i}", ids[start + i]));
                 parameters.Add(($"$n{i}", children[start + i].Name));
                 parameters.Add(($"$v{i}", RunLedger.ToJson(children[start + i].Variant)));

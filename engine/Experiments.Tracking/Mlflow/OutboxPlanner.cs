@@ -22,6 +22,11 @@ public static class OutboxPlanner
     /// <summary>Bytes kept free below the request limit for the run id, the marker and the JSON around items.</summary>
     private const int ReservedBytes = 4096;
 
+    /// <summary>
+    /// Queues each run once: a run that already has requests in the outbox is left out, checked in
+    /// the writing transaction, so two processes that both find a run to queue (`exp mlflow sync`
+    /// and a run that closed a killed one) queue it once.
+    /// </summary>
     public static void Queue(RunLedger ledger, IReadOnlyList<string> runIds)
     {
         var plans = runIds.Select(id => Plan(ledger, id)).ToList();
@@ -29,6 +34,10 @@ public static class OutboxPlanner
         {
             foreach ((string runId, List<(string Kind, string Payload)> events) in plans)
             {
+                if (w.HasOutbox(runId))
+                {
+                    continue;
+                }
                 foreach ((string kind, string payload) in events)
                 {
                     w.Enqueue(runId, kind, payload);

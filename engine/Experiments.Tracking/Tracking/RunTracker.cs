@@ -178,6 +178,7 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
     {
         _live.Flush();
         List<(string Run, MetricRow Row)> imported = ImportSeriesFiles(summary);
+        using IDisposable? holding = _context.Git is { Dirty: true } ? HoldStore() : null;
         ArtifactRow? diff = StoreDiff();
         NodeRecord[] nodes = summary.Outcomes
             .Select(o => new NodeRecord(o.Node.Id, o.Key, StatusName(o.Status), o.Node.Variant))
@@ -266,9 +267,17 @@ public sealed class RunTracker : IStepMetricSinks, IDisposable
     /// <summary>Adds a small artifact (a gate summary) to the invocation's run; its bytes go to the CAS.</summary>
     public void AddArtifact(string path, byte[] bytes)
     {
+        using IDisposable holding = HoldStore();
         ArtifactRow row = IngestBytes(path, bytes);
         _ledger.Write(w => w.AddArtifact(ParentId, row));
     }
+
+    /// <summary>
+    /// Holds the store as a run does (the scheduler has let go by now) from a blob's ingest until the
+    /// ledger row naming it is committed: `exp gc` keeps the ledger's artifacts, but in between the
+    /// blob is referenced by nothing it can see.
+    /// </summary>
+    private IDisposable HoldStore() => StoreLocks.AcquireSharedAsync(_store, null, CancellationToken.None).GetAwaiter().GetResult();
 
     public void SetTags(IReadOnlyDictionary<string, string> tags) => _ledger.Write(w => w.SetTags(ParentId, tags));
 

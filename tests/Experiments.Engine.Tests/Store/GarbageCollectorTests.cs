@@ -43,4 +43,37 @@ public sealed class GarbageCollectorTests
         RunSummary rerun = await Run("n=2");
         Assert.Equal(2, rerun.Count(NodeStatus.Cached));
     }
+
+    [Fact]
+    public void Pinned_blobs_are_kept_and_a_pin_source_that_fails_leaves_the_store_untouched()
+    {
+        string directory = Directory.CreateTempSubdirectory("exp-gc-pins-").FullName;
+        var store = new ContentStore(Path.Combine(directory, ".exp"));
+        string Blob(string text)
+        {
+            string temp = Path.Combine(store.Temp, Guid.NewGuid().ToString("N"));
+            File.WriteAllText(temp, text);
+            return store.Ingest(temp).Digest;
+        }
+        // Neither blob is an output of any step: only the pin can keep one.
+        string pinned = Blob("a diff a run recorded\n");
+        string loose = Blob("nothing refers to this\n");
+        var pins = new HashSet<string>(StringComparer.Ordinal) { pinned, new string('0', 64) };
+
+        GcReport dry = new GarbageCollector(store).Collect(keepRuns: 1, keepDays: 0, DateTimeOffset.UtcNow, dryRun: true, () => pins)!;
+        Assert.Equal(1, dry.PinnedBlobsKept);
+        Assert.Contains(dry.Removed, i => i.What == "blob" && i.Path == store.ObjectPath(loose));
+        Assert.DoesNotContain(dry.Removed, i => i.Path == store.ObjectPath(pinned));
+
+        // A caller that cannot say what to keep throws; nothing is removed, not even what is unpinned.
+        Assert.Throws<InvalidOperationException>(() =>
+            new GarbageCollector(store).Collect(keepRuns: 1, keepDays: 0, DateTimeOffset.UtcNow, dryRun: false, () => throw new InvalidOperationException("no ledger")));
+        Assert.True(File.Exists(store.ObjectPath(loose)));
+
+        GcReport done = new GarbageCollector(store).Collect(keepRuns: 1, keepDays: 0, DateTimeOffset.UtcNow, dryRun: false, () => pins)!;
+        Assert.Equal(1, done.PinnedBlobsKept);
+        Assert.True(File.Exists(store.ObjectPath(pinned)));
+        Assert.False(File.Exists(store.ObjectPath(loose)));
+        Assert.Equal(new FileInfo(store.ObjectPath(pinned)).Length, done.BytesKept);
+    }
 }
