@@ -11,20 +11,9 @@ namespace Experiments.Tracking.Tests;
 /// points: the next `exp runs` closes the run and its variants as KILLED, ending at their last
 /// point, and the next invocation delivers them to MLflow exactly once, with status KILLED.
 /// </summary>
-public sealed class KilledRunTests : IAsyncLifetime
+public sealed class KilledRunTests : StandInTests
 {
-    private readonly TempFolder _folder = new();
-    private MlflowStandIn _server = null!;
-
-    public async Task InitializeAsync() => _server = await MlflowStandIn.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
-    }
-
-    private ProcessStartInfo Exp(string dll, params string[] args) => RealExp.StartInfo(dll, _folder.Root, RealExp.Mlflow(_server.Uri), args);
+    private ProcessStartInfo Exp(string dll, params string[] args) => RealExp.StartInfo(dll, Folder.Root, RealExp.Mlflow(Server.Uri), args);
 
     /// <summary>A number from the ledger, read as another process would; 0 while it does not have the table yet.</summary>
     private long Scalar(string sql)
@@ -41,7 +30,7 @@ public sealed class KilledRunTests : IAsyncLifetime
 
     private long ReadScalar(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Store, RunLedger.FileName)};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Folder.Store, RunLedger.FileName)};Pooling=False");
         connection.Open();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
@@ -51,12 +40,12 @@ public sealed class KilledRunTests : IAsyncLifetime
     [Fact]
     public async Task A_run_killed_mid_sweep_is_closed_as_killed_and_reaches_mlflow_once()
     {
-        string victim = _folder.Write("victim.exp", """
+        string victim = Folder.Write("victim.exp", """
             experiment victim {
               data work = tick(points: sweep[2, 3], seconds: 300)
             }
             """);
-        using var process = Process.Start(Exp(RealExp.TestHostDll, "run", victim, "--store", _folder.Store, "--jobs", "2"))!;
+        using var process = Process.Start(Exp(RealExp.TestHostDll, "run", victim, "--store", Folder.Store, "--jobs", "2"))!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         try
@@ -64,7 +53,7 @@ public sealed class KilledRunTests : IAsyncLifetime
             // Both variants have logged their points (2 + 3, flushed to the ledger twice a second) and sleep.
             var waited = Stopwatch.StartNew();
             while (!process.HasExited && waited.Elapsed < TimeSpan.FromMinutes(2)
-                && (!File.Exists(Path.Combine(_folder.Store, RunLedger.FileName)) || Scalar("SELECT COUNT(*) FROM metrics") < 5))
+                && (!File.Exists(Path.Combine(Folder.Store, RunLedger.FileName)) || Scalar("SELECT COUNT(*) FROM metrics") < 5))
             {
                 await Task.Delay(100);
             }
@@ -83,10 +72,10 @@ public sealed class KilledRunTests : IAsyncLifetime
         Assert.Equal(3, Scalar("SELECT COUNT(*) FROM runs WHERE status = 'RUNNING'"));
         Assert.Equal(process.Id, Scalar("SELECT pid FROM runs WHERE parent_id IS NULL"));
         long lastPoint = Scalar("SELECT MAX(timestamp) FROM metrics");
-        Assert.Equal(0, _server.RunsCreated);
+        Assert.Equal(0, Server.RunsCreated);
 
         // `exp runs` (MLflow configured) closes the run and its variants and queues them.
-        CliResult runs = await RealExp.RunAsync(Exp(RealExp.ExpDll, "runs", "--store", _folder.Store, "--all", "--json"));
+        CliResult runs = await RealExp.RunAsync(Exp(RealExp.ExpDll, "runs", "--store", Folder.Store, "--all", "--json"));
         Assert.True(runs.ExitCode == 0, runs.ToString());
         JsonElement[] listed = [.. JsonDocument.Parse(runs.Output).RootElement.GetProperty("runs").EnumerateArray()];
         Assert.Equal(3, listed.Length);
@@ -98,31 +87,31 @@ public sealed class KilledRunTests : IAsyncLifetime
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(lastPoint).UtcDateTime, parent.GetProperty("end").GetDateTime().ToUniversalTime());
         Assert.Equal(lastPoint, Scalar("SELECT end_time FROM runs WHERE parent_id IS NULL"));
         Assert.True(Scalar("SELECT COUNT(*) FROM outbox WHERE delivered IS NULL") > 0, "the killed runs should be queued for MLflow");
-        Assert.Equal(0, _server.RunsCreated);
+        Assert.Equal(0, Server.RunsCreated);
 
         // The next invocation (another experiment, quick) sends them while it runs.
-        string other = _folder.Write("other.exp", """
+        string other = Folder.Write("other.exp", """
             experiment other {
               data reviews = generate.sentiment(examples: 40)
             }
             """);
-        CliResult next = await RealExp.RunAsync(Exp(RealExp.ExpDll, "run", other, "--store", _folder.Store));
+        CliResult next = await RealExp.RunAsync(Exp(RealExp.ExpDll, "run", other, "--store", Folder.Store));
         Assert.True(next.ExitCode == 0, next.ToString());
-        MlflowStandIn.RunState killed = Assert.Single(_server.Runs, r => r.Tags.GetValueOrDefault("exp.run_id") == parentId);
+        MlflowStandIn.RunState killed = Assert.Single(Server.Runs, r => r.Tags.GetValueOrDefault("exp.run_id") == parentId);
         Assert.Equal("KILLED", killed.Status);
         Assert.Equal(lastPoint, killed.EndTime);
         Assert.StartsWith($"process {process.Id} on ", killed.Tags[LedgerWriter.KilledTag]);
-        MlflowStandIn.RunState[] variants = [.. _server.Runs.Where(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == killed.Id)];
+        MlflowStandIn.RunState[] variants = [.. Server.Runs.Where(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == killed.Id)];
         Assert.Equal(2, variants.Length);
         Assert.All(variants, v => Assert.Equal("KILLED", v.Status));
         Assert.Equal(5, variants.Sum(v => v.Metrics.Count));
-        LedgerTotals.AssertDelivered(_server, _folder.Store);
+        LedgerTotals.AssertDelivered(Server, Folder.Store);
 
         // Nothing is left to send, and a sync sends nothing twice.
-        CliResult sync = await RealExp.RunAsync(Exp(RealExp.ExpDll, "mlflow", "sync", "--store", _folder.Store));
+        CliResult sync = await RealExp.RunAsync(Exp(RealExp.ExpDll, "mlflow", "sync", "--store", Folder.Store));
         Assert.True(sync.ExitCode == 0, sync.ToString());
         Assert.Contains("0 request(s) delivered of 0 queued", sync.Output);
-        Assert.Equal(4, _server.RunsCreated);
-        Assert.Empty(_server.Duplicates);
+        Assert.Equal(4, Server.RunsCreated);
+        Assert.Empty(Server.Duplicates);
     }
 }

@@ -7,28 +7,11 @@ namespace Experiments.Tracking.Tests;
 /// the MLflow stand-in that carries the tag (set there, as a user marks a run in MLflow's UI); a
 /// swept step is compared with the child run of the same variant.
 /// </summary>
-public sealed class MlflowBaselineTests : IAsyncLifetime
+public sealed class MlflowBaselineTests : StandInTests
 {
-    private readonly TempFolder _folder = new();
-    private MlflowStandIn _server = null!;
+    private InProcessCli Cli() => new(MlflowEnvironment());
 
-    public async Task InitializeAsync() => _server = await MlflowStandIn.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
-    }
-
-    private InProcessCli Cli() => new(new Dictionary<string, string>
-    {
-        ["MLFLOW_TRACKING_URI"] = _server.Uri,
-        ["EXP_MLFLOW_TIMEOUT_SECONDS"] = "2",
-        ["EXP_MLFLOW_BACKOFF_MS"] = "20",
-        ["EXP_MLFLOW_FLUSH_SECONDS"] = "30",
-    });
-
-    private string Experiment() => _folder.Write("gated.exp", """
+    private string Experiment() => Folder.Write("gated.exp", """
         experiment gated {
           seed 1
           param n = 200
@@ -44,23 +27,23 @@ public sealed class MlflowBaselineTests : IAsyncLifetime
         string file = Experiment();
 
         // Nothing is tagged yet: the gate cannot find a baseline (the run is still recorded and delivered).
-        CliResult first = await Cli().RunAsync("run", file, "--store", _folder.Store);
+        CliResult first = await Cli().RunAsync("run", file, "--store", Folder.Store);
         Assert.True(first.ExitCode == 3, first.ToString());
         Assert.True(first.Error.Contains("error EXP4003: gate `scores.accuracy`: no finished MLflow run matches the baseline query.", StringComparison.Ordinal), first.ToString());
-        MlflowStandIn.RunState baseline = Assert.Single(_server.Runs, r => !r.Tags.ContainsKey("mlflow.parentRunId"));
-        Assert.Equal(2, _server.Runs.Count(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == baseline.Id));
+        MlflowStandIn.RunState baseline = Assert.Single(Server.Runs, r => !r.Tags.ContainsKey("mlflow.parentRunId"));
+        Assert.Equal(2, Server.Runs.Count(r => r.Tags.GetValueOrDefault("mlflow.parentRunId") == baseline.Id));
         baseline.Tags["ci.baseline"] = "true";
 
         // The same results: both variants equal their child run in the baseline (0.8 and 0.78).
-        string summary = Path.Combine(_folder.Root, "gates.md");
-        CliResult same = await Cli().RunAsync("run", file, "--store", _folder.Store, "--gate-summary", summary);
-        Assert.True(same.ExitCode == 0, same + "\n--- MLflow\n" + Describe(_server.Runs));
+        string summary = Path.Combine(Folder.Root, "gates.md");
+        CliResult same = await Cli().RunAsync("run", file, "--store", Folder.Store, "--gate-summary", summary);
+        Assert.True(same.ExitCode == 0, same + "\n--- MLflow\n" + Describe(Server.Runs));
         string table = File.ReadAllText(summary);
         Assert.Contains("| scores[flip=0] | accuracy | 0.8 | 0.8 | +0 |", table);
         Assert.Contains("| scores[flip=4] | accuracy | 0.78 | 0.78 | +0 |", table);
 
         // 100 examples: flip=0 stays at 0.8, flip=4 drops to 0.76 against its variant's 0.78.
-        CliResult smaller = await Cli().RunAsync("run", file, "--store", _folder.Store, "-p", "n=100");
+        CliResult smaller = await Cli().RunAsync("run", file, "--store", Folder.Store, "-p", "n=100");
         Assert.True(smaller.ExitCode == 3, smaller.ToString());
         Assert.Contains("`scores[flip=4]` accuracy 0.76 vs baseline 0.78 (Δ -0.02; no per-example scores on both sides, so no significance test): a drop beyond the tolerance 0.01.", smaller.Error);
         Assert.DoesNotContain("`scores[flip=0]` accuracy", smaller.Error);
@@ -74,7 +57,7 @@ public sealed class MlflowBaselineTests : IAsyncLifetime
     [Fact]
     public async Task Without_mlflow_configured_an_mlflow_baseline_is_unavailable()
     {
-        CliResult result = await new InProcessCli().RunAsync("run", Experiment(), "--store", _folder.Store);
+        CliResult result = await new InProcessCli().RunAsync("run", Experiment(), "--store", Folder.Store);
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("error EXP4005: gate `scores.accuracy`: the baseline is an MLflow run, but MLFLOW_TRACKING_URI is not set.", result.Error);

@@ -34,7 +34,7 @@ internal sealed class InProcessCli(IReadOnlyDictionary<string, string>? environm
 }
 
 /// <summary>A temporary folder for one test.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
