@@ -75,6 +75,27 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_step_s_result_is_its_value_in_the_run_that_computed_it_and_in_one_that_found_it_cached()
+    {
+        // The step reports a `loss` series (last point 0.5 / 40) and a `loss` result (0.5), as
+        // training does with learning_rate: the result is the summary either way.
+        string file = _folder.Write("summary.exp", """
+            experiment summary {
+              data curve = test.series(points: 40, scale: 0.5, summary_named_loss: true)
+            }
+            """);
+        var cli = new InProcessCli();
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("run", file, "--store", _folder.Store)).ExitCode);
+
+        using RunLedger ledger = RunLedger.OpenStore(_folder.Store);
+        (LedgerRun cached, LedgerRun computed) = (ledger.ListRuns()[0], ledger.ListRuns()[1]);
+        Assert.Equal(40, ledger.MetricHistory(computed.Id).Count(m => m.Key == "curve.loss"));
+        Assert.Equal(0.5, ledger.LatestMetrics(computed.Id)["curve.loss"]);
+        Assert.Equal(0.5, ledger.LatestMetrics(cached.Id)["curve.loss"]);
+    }
+
+    [Fact]
     public async Task A_cached_step_links_to_the_run_that_computed_it_and_its_work_is_recorded_once()
     {
         string file = _folder.Write("cache.exp", """

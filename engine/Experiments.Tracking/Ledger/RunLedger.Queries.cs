@@ -125,17 +125,26 @@ public sealed partial class RunLedger
     });
 
     /// <summary>
-    /// The latest value of each metric (highest step, then last logged), as MLflow shows it: the
-    /// series the run's steps reported, and the scalar results of the steps it owns.
+    /// Each metric's value for this run: a step's scalar result where it has one (its summary, the
+    /// same whether this run computed the step or found it cached), else the last point (highest
+    /// step, then last logged) of a series the run's steps reported.
     /// </summary>
     public IReadOnlyDictionary<string, double> LatestMetrics(string runId)
     {
         var latest = new Dictionary<string, (long Step, double Value)>(StringComparer.Ordinal);
-        foreach (MetricRow row in DeliverableMetrics(runId))
+        foreach (MetricRow row in MetricHistory(runId))
         {
             if (!latest.TryGetValue(row.Key, out var seen) || row.Step >= seen.Step)
             {
                 latest[row.Key] = (row.Step, row.Value);
+            }
+        }
+        foreach ((NodeRecord node, _, string? metrics) in OwnNodes(runId, ownedOnly: true))
+        {
+            foreach ((string name, double value) in metrics is null ? [] : MetricsFromJson(metrics))
+            {
+                // A series of the same name (learning_rate per step) is history; the result is the summary.
+                latest[$"{node.StepName}.{name}"] = (long.MaxValue, value);
             }
         }
         return latest.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);

@@ -75,7 +75,10 @@ internal sealed class SeriesKind : StepKind
     public override StepKindSchema Schema { get; } = new(
         "test.series", 1, "data", "Reports a loss curve.",
         EquatableArray<InputSpec>.Empty,
-        EquatableArray.Create(ParamSpec.Int("points", "Points.", @default: 10, min: 1), ParamSpec.Float("scale", "Scale.", @default: 1.0)),
+        EquatableArray.Create(
+            ParamSpec.Int("points", "Points.", @default: 10, min: 1),
+            ParamSpec.Float("scale", "Scale.", @default: 1.0),
+            ParamSpec.Bool("summary_named_loss", "Also report a scalar `loss` (= scale), as training reports learning_rate beside its series.", @default: false)),
         EquatableArray.Create(new OutputSpec("out", ArtifactType.Data, "A marker file.")));
 
     public override async Task ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -87,6 +90,10 @@ internal sealed class SeriesKind : StepKind
             context.Track("loss", i, i == 3 ? double.NaN : scale / (i + 1));
         }
         context.Metric("final_loss", scale / points);
+        if (context.Params.GetBool("summary_named_loss"))
+        {
+            context.Metric("loss", scale);
+        }
         await File.WriteAllTextAsync(Path.Combine(context.OutputDirectory("out"), "data.jsonl"), "{}\n", cancellationToken);
     }
 }
