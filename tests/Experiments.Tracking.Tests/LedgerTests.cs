@@ -93,6 +93,10 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(40, ledger.MetricHistory(computed.Id).Count(m => m.Key == "curve.loss"));
         Assert.Equal(0.5, ledger.LatestMetrics(computed.Id)["curve.loss"]);
         Assert.Equal(0.5, ledger.LatestMetrics(cached.Id)["curve.loss"]);
+        // MLflow shows the point with the highest step, then the newest: the result, too.
+        MetricRow shown = ledger.DeliverableMetrics(computed.Id).Where(m => m.Key == "curve.loss")
+            .OrderBy(m => m.Step).ThenBy(m => m.Timestamp).Last();
+        Assert.Equal(0.5, shown.Value);
     }
 
     [Fact]

@@ -254,11 +254,19 @@ public sealed partial class RunLedger
 
     /// <summary>
     /// What MLflow receives as a run's metrics: its series points, then the scalar results of the
-    /// steps it owns (<c>step.metric</c>, at step 0, stamped with the run's end).
+    /// steps it owns (<c>step.metric</c>, stamped with the run's end, at step 0 or at the last step
+    /// of a series of the same name).
     /// </summary>
     public IReadOnlyList<MetricRow> DeliverableMetrics(string runId)
     {
         var rows = new List<MetricRow>(MetricHistory(runId));
+        // A result named like a series goes at the series' last step with the run's end time, so
+        // MLflow's latest value (highest step, then newest) is the result, as in `exp show`.
+        var lastStep = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (MetricRow row in rows)
+        {
+            lastStep[row.Key] = Math.Max(row.Step, lastStep.GetValueOrDefault(row.Key));
+        }
         long stamp = (TryGetRun(runId)?.End ?? TryGetRun(runId)?.Start ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds();
         foreach ((NodeRecord node, _, string? metrics) in OwnNodes(runId, ownedOnly: true))
         {
@@ -268,7 +276,8 @@ public sealed partial class RunLedger
             }
             foreach ((string name, double value) in MetricsFromJson(metrics).OrderBy(m => m.Key, StringComparer.Ordinal))
             {
-                rows.Add(new MetricRow($"{node.StepName}.{name}", 0, stamp, value));
+                string key = $"{node.StepName}.{name}";
+                rows.Add(new MetricRow(key, lastStep.GetValueOrDefault(key), stamp, value));
             }
         }
         return rows;
