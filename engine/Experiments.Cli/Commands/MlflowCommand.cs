@@ -59,7 +59,7 @@ internal static class MlflowCommand
             return ExitCodes.SpecError;
         }
         IReadOnlyList<OutboxEvent> pending = ledger.PendingEvents(100_000);
-        services.Output.WriteLine($"{pending.Count} request(s) waiting, {ledger.RunsNeverQueued().Count} run(s) never queued (recorded without MLFLOW_TRACKING_URI).");
+        services.Output.WriteLine($"{pending.Count} request(s) waiting, {ledger.RunsNeverQueued().Count} run(s) never queued (recorded without MLFLOW_TRACKING_URI; `exp mlflow sync` sends them).");
         var table = new TextTable("run", "request", "count", "attempts");
         table.RightAligned.UnionWith([2, 3]);
         foreach (var group in pending.GroupBy(e => (e.RunId, e.Kind)))
