@@ -138,9 +138,11 @@ internal sealed class RunTracking : IAsyncDisposable, IStepMetricSinks
             }
             return git;
         }
-        catch (LibGit2Sharp.LibGit2SharpException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            notes.Add($"exp: note: cannot read the git repository ({exception.Message}); this run is not pinned to a commit.");
+            // A damaged repository, or libgit2's native library failing to load: the run goes on, unpinned.
+            Exception cause = exception is TypeInitializationException { InnerException: { } inner } ? inner.GetBaseException() : exception;
+            notes.Add($"exp: note: cannot read the git repository ({cause.Message}); this run is not pinned to a commit.");
             return null;
         }
     }
