@@ -30,15 +30,7 @@ internal sealed class EngineSuite(bool quick)
             return 2;
         }
 
-        var work = Directory.CreateTempSubdirectory("exp-bench-engine-");
-        try
-        {
-            return await MeasureAsync(exp, work.FullName);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        return await ScratchFolder.RunInAsync("exp-bench-engine-", work => MeasureAsync(exp, work));
     }
 
     private async Task<int> MeasureAsync(string exp, string work)

@@ -18,15 +18,7 @@ internal sealed class MSBuildSuite(bool quick)
 
     public async Task<int> RunAsync()
     {
-        var work = Directory.CreateTempSubdirectory("exp-bench-msbuild-");
-        try
-        {
-            return await MeasureAsync(work.FullName);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        return await ScratchFolder.RunInAsync("exp-bench-msbuild-", MeasureAsync);
     }
 
     private async Task<int> MeasureAsync(string work)

@@ -23,15 +23,7 @@ internal sealed class SlurmSuite(bool quick)
             Console.Error.WriteLine("bench: the slurm suite needs Slurm (no `sbatch` on PATH); bring up a one-node cluster with `sudo .ci/slurm-up.sh`.");
             return 2;
         }
-        var work = Directory.CreateTempSubdirectory("exp-bench-slurm-");
-        try
-        {
-            return await MeasureAsync(work.FullName);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        return await ScratchFolder.RunInAsync("exp-bench-slurm-", MeasureAsync);
     }
 
     private async Task<int> MeasureAsync(string work)
