@@ -39,20 +39,10 @@ internal static class RunJson
         }
         writer.WriteEndObject();
         Pairs(writer, "tags", run.Tags);
-        writer.WriteStartArray("children");
-        foreach (LedgerRun child in run.Children)
-        {
-            writer.WriteStringValue(child.Id);
-        }
-        writer.WriteEndArray();
+        Strings(writer, "children", run.Children.Select(c => c.Id));
         if (full)
         {
-            writer.WriteStartArray("arguments");
-            foreach (string argument in run.Run.Arguments)
-            {
-                writer.WriteStringValue(argument);
-            }
-            writer.WriteEndArray();
+            Strings(writer, "arguments", run.Run.Arguments);
             writer.WriteStartArray("artifacts");
             foreach (ArtifactRow artifact in run.Artifacts)
             {
@@ -80,6 +70,16 @@ internal static class RunJson
             writer.WriteEndArray();
         }
         writer.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+        writer.WriteEndArray();
     }
 
     private static void Pairs(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> pairs)

@@ -139,13 +139,10 @@ public sealed partial class RunLedger
                 latest[row.Key] = (row.Step, row.Value);
             }
         }
-        foreach ((NodeRecord node, _, string? metrics) in OwnNodes(runId, ownedOnly: true))
+        foreach ((string key, double value) in StepResults(runId))
         {
-            foreach ((string name, double value) in metrics is null ? [] : MetricsFromJson(metrics))
-            {
-                // A series of the same name (learning_rate per step) is history; the result is the summary.
-                latest[$"{node.StepName}.{name}"] = (long.MaxValue, value);
-            }
+            // A series of the same name (learning_rate per step) is history; the result is the summary.
+            latest[key] = (long.MaxValue, value);
         }
         return latest.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal);
     }
@@ -267,21 +264,22 @@ public sealed partial class RunLedger
         {
             lastStep[row.Key] = Math.Max(row.Step, lastStep.GetValueOrDefault(row.Key));
         }
-        long stamp = (TryGetRun(runId)?.End ?? TryGetRun(runId)?.Start ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds();
-        foreach ((NodeRecord node, _, string? metrics) in OwnNodes(runId, ownedOnly: true))
+        LedgerRun? run = TryGetRun(runId);
+        long stamp = (run?.End ?? run?.Start ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds();
+        foreach ((string key, double value) in StepResults(runId))
         {
-            if (metrics is null)
-            {
-                continue;
-            }
-            foreach ((string name, double value) in MetricsFromJson(metrics).OrderBy(m => m.Key, StringComparer.Ordinal))
-            {
-                string key = $"{node.StepName}.{name}";
-                rows.Add(new MetricRow(key, lastStep.GetValueOrDefault(key), stamp, value));
-            }
+            rows.Add(new MetricRow(key, lastStep.GetValueOrDefault(key), stamp, value));
         }
         return rows;
     }
+
+    /// <summary>The scalar results of the steps a run owns, as <c>step.metric</c>, each step's in name order.</summary>
+    private IEnumerable<(string Key, double Value)> StepResults(string runId) =>
+        OwnNodes(runId, ownedOnly: true)
+            .Where(n => n.Metrics is not null)
+            .SelectMany(n => MetricsFromJson(n.Metrics!)
+                .OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => ($"{n.Node.StepName}.{m.Key}", m.Value)));
 
     /// <summary>How many times a key was computed (one work record per key, however often it is reused).</summary>
     public int WorkRecords(string key) => Read(connection =>
